@@ -1,0 +1,93 @@
+/* cli.h — what the mmlab subcommands share.
+ *
+ * The CLI is the only layer that prints to stdout or exits.  Exit status:
+ * 0 success, 1 a check failed (checksums differ), 2 bad input (one line on
+ * stderr), 3 a run failed (out of memory, a crash).
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../allocators/allocator.h"
+#include "../runtime/model.h"
+#include "../runtime/stats.h"
+#include "../workloads/workload.h"
+
+enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_RUN = 3 };
+
+/* One line on stderr, prefixed "mmlab: ". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Strict numbers: the whole text, in range, or -1. */
+int parse_i64(const char *text, int64_t *out);
+int parse_u64(const char *text, uint64_t *out);
+/* A size with an optional K, M, G or T suffix (powers of 1024). */
+int parse_size(const char *text, uint64_t *out);
+
+/* Everything that decides a run, as the user gave it. */
+struct run_spec {
+	const struct wl_desc *wl;
+	const struct wl_impl *meta; /* the manual build: name, params, unit */
+	enum mm_model model;
+	const struct alloc_entry *alloc;
+	bool alloc_given;
+	const char *alloc_options;
+	int64_t params[STATS_PARAMS_MAX];
+	const char *param_args[STATS_PARAMS_MAX * 2]; /* raw -p texts, resolved later */
+	unsigned nparam_args;
+	uint64_t seed;
+	uint64_t mem_limit; /* 0: none */
+	const char *json_path;
+	bool quiet;
+};
+
+/* Defaults: binary-trees, manual, glibc, seed 1, limit = physical RAM. */
+void spec_init(struct run_spec *s);
+
+/* Handle one option shared by run, matrix and sweep.  Returns 1 when the
+ * option was consumed, 0 when it is not a shared one, or EXIT_USAGE after
+ * printing the error. */
+int spec_option(struct run_spec *s, int opt, const char *arg);
+
+/* The getopt letters and long options spec_option handles. */
+#define SPEC_SHORTOPTS "w:m:a:p:"
+enum { OPT_SEED = 1000, OPT_JSON, OPT_MEM_LIMIT, OPT_FIRST_LOCAL };
+#define SPEC_LONGOPTS                                                    \
+	{ "workload", required_argument, 0, 'w' },                       \
+	{ "model", required_argument, 0, 'm' },                          \
+	{ "allocator", required_argument, 0, 'a' },                      \
+	{ "param", required_argument, 0, 'p' },                          \
+	{ "seed", required_argument, 0, OPT_SEED },                      \
+	{ "json", required_argument, 0, OPT_JSON },                      \
+	{ "mem-limit", required_argument, 0, OPT_MEM_LIMIT }
+
+/* After all options: resolve -p against the workload.  EXIT_OK or
+ * EXIT_USAGE after printing the error. */
+int spec_finish(struct run_spec *s);
+
+/* Check that model and allocator go together.  EXIT_OK or EXIT_USAGE. */
+int spec_check(const struct run_spec *s, enum mm_model model);
+
+/* The allocator name a model actually runs on. */
+const char *spec_alloc_name(const struct run_spec *s, enum mm_model model);
+
+/* Fill the config half of a stats record. */
+void spec_config(const struct run_spec *s, enum mm_model model, struct stats_config *c);
+
+/* Report a getopt failure for a subcommand; returns EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int optopt, const char *arg);
+
+/* Run one model in a fresh child process and read its stats back.
+ * EXIT_OK, or EXIT_RUN after printing why. */
+int child_run(const struct run_spec *s, enum mm_model model, struct stats *out);
+
+/* Apply the address-space limit to this process (no-op when 0). */
+int cli_apply_mem_limit(uint64_t bytes);
+
+int cmd_run(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+#endif

@@ -1,0 +1,51 @@
+/* main.c — mmlab's entry point: pick the subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../runtime/version.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: mmlab COMMAND [options]\n"
+	"\n"
+	"A memory-management playground: one workload, four memory models, pluggable\n"
+	"allocators, and probes for pauses, memory and throughput.\n"
+	"\n"
+	"commands:\n"
+	"  run      run one workload under one model and print its stats\n"
+	"  matrix   run one workload under every model and print one table\n"
+	"  list     list workloads, models and allocators\n"
+	"\n"
+	"  mmlab COMMAND --help   help on one command\n"
+	"  mmlab --version        print the version\n";
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "run", cmd_run },
+	{ "matrix", cmd_matrix },
+	{ "list", cmd_list },
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("mmlab %s\n", MMLAB_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	cli_error("unknown command '%s' (known: run, matrix, list; see mmlab --help)", cmd);
+	return EXIT_USAGE;
+}

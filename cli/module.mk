@@ -1,0 +1,2 @@
+# cli/ — the mmlab command.
+CLI_SRCS += $(wildcard cli/*.c)

@@ -1,0 +1,91 @@
+/* emit.h — one emitter for both the human table and the JSON dump.
+ *
+ * Every call names the JSON key and the table label together, so the two
+ * formats cannot drift apart.  Objects nest; a column table is an array of
+ * row objects in JSON and aligned columns for people.  The emitter writes
+ * to a stream it is given and never chooses one itself.
+ */
+#ifndef MM_EMIT_H
+#define MM_EMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum emit_format { EMIT_TABLE, EMIT_JSON };
+
+/* How a value reads to people; JSON always gets the raw number. */
+enum emit_unit {
+	EMIT_COUNT,   /* 12345 */
+	EMIT_BYTES,   /* 12.3 MiB */
+	EMIT_SECONDS, /* 1.23 s, 4.56 ms, 7.89 us */
+	EMIT_RATE,    /* 12.3 M/s */
+	EMIT_HEX,     /* 0x0123456789abcdef; a string in JSON (64 bits exact) */
+	EMIT_RATIO,   /* 0.123 */
+	EMIT_TEXT,    /* a string */
+	EMIT_INT,     /* a signed integer */
+};
+
+struct emit_value {
+	enum emit_unit unit;
+	bool known; /* false: "-" in the table, null in JSON */
+	union {
+		uint64_t u;
+		int64_t i;
+		double f;
+		const char *s;
+	};
+};
+
+#define EMIT_U64(unit_, v) ((struct emit_value){ .unit = (unit_), .known = true, .u = (v) })
+#define EMIT_F64(unit_, v) ((struct emit_value){ .unit = (unit_), .known = true, .f = (v) })
+#define EMIT_STR(v) ((struct emit_value){ .unit = EMIT_TEXT, .known = true, .s = (v) })
+#define EMIT_I64(v) ((struct emit_value){ .unit = EMIT_INT, .known = true, .i = (v) })
+#define EMIT_NONE(unit_) ((struct emit_value){ .unit = (unit_), .known = false })
+
+struct emit_column {
+	const char *key;
+	const char *label;
+	int width; /* table width; negative: left-aligned */
+};
+
+#define EMIT_DEPTH_MAX 16
+
+struct emitter {
+	enum emit_format fmt;
+	FILE *out;
+	int depth;
+	bool first[EMIT_DEPTH_MAX]; /* no member written yet at this depth */
+	const struct emit_column *cols;
+	size_t ncols;
+};
+
+void emit_init(struct emitter *e, enum emit_format fmt, FILE *out);
+/* The document: a JSON object, or nothing around a table. */
+void emit_begin(struct emitter *e);
+void emit_end(struct emitter *e);
+
+void emit_object_begin(struct emitter *e, const char *key, const char *label);
+void emit_object_end(struct emitter *e);
+void emit_kv(struct emitter *e, const char *key, const char *label, struct emit_value v);
+
+/* A list of objects: a JSON array whose members are emit_object_begin
+ * with a NULL key; in a table, the objects follow one another. */
+void emit_list_begin(struct emitter *e, const char *key, const char *label);
+void emit_list_end(struct emitter *e);
+
+/* An array of plain values (JSON) or one line of values (table). */
+void emit_array_begin(struct emitter *e, const char *key, const char *label);
+void emit_array_value(struct emitter *e, struct emit_value v);
+void emit_array_end(struct emitter *e);
+
+void emit_table_begin(struct emitter *e, const char *key, const struct emit_column *cols,
+		      size_t ncols);
+void emit_table_row(struct emitter *e, const struct emit_value *cells);
+void emit_table_end(struct emitter *e);
+
+/* A value as people read it, into buf. */
+void emit_human(char *buf, size_t len, struct emit_value v);
+
+#endif

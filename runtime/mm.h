@@ -1,0 +1,79 @@
+/* mm.h — the workload-facing API: ownership-annotated object graphs.
+ *
+ * Words: an *owned* handle (mm_own) is the one reference that frees its
+ * object; giving it to a slot *moves* it there.  A *borrow* (mm_ref, shared;
+ * mm_mut, exclusive) uses an object without owning it and is ended with
+ * mm_end / mm_end_mut.  A *weak* handle (mm_weak) is a non-owning cross or
+ * back reference that may outlive its object; mm_upgrade turns it into a
+ * borrow, or into null when the model can tell the object is gone.
+ *
+ * A workload is compiled once per model (-DMM_MODEL_MANUAL, _RC, _GC or
+ * _OWN), so every call below is an inline fast path of that model.  Under
+ * own the four handle kinds are distinct struct types and misuse does not
+ * compile; elsewhere they are all plain pointers.  Under own every call
+ * also checks the rules at run time and panics with the caller's file:line.
+ * Allocation never returns null: running out of memory unwinds to the
+ * session that started the workload.
+ */
+#ifndef MM_H
+#define MM_H
+
+#include "mm_ctx.h"
+#include "mm_job.h"
+
+#if defined(MM_MODEL_MANUAL)
+#include "models/manual.h"
+#define MM_MODEL_SUFFIX manual
+#elif defined(MM_MODEL_RC)
+#include "models/rc.h"
+#define MM_MODEL_SUFFIX rc
+#elif defined(MM_MODEL_GC)
+#include "models/gc.h"
+#define MM_MODEL_SUFFIX gc
+#elif defined(MM_MODEL_OWN)
+#include "models/own.h"
+#define MM_MODEL_SUFFIX own
+#else
+#error "compile workloads with one of -DMM_MODEL_MANUAL, -DMM_MODEL_RC, -DMM_MODEL_GC, -DMM_MODEL_OWN"
+#endif
+
+#define MM_SITE __FILE__, __LINE__
+
+/* Creating and ending ownership. */
+#define mm_new(c, type) mm_new_at((c), (type), MM_SITE)
+#define mm_drop(c, own) mm_drop_at((c), (own), MM_SITE)
+
+/* Borrowing an owned object; every borrow is ended exactly once. */
+#define mm_borrow(c, own) mm_borrow_at((c), (own), MM_SITE)
+#define mm_borrow_mut(c, own) mm_borrow_mut_at((c), (own), MM_SITE)
+#define mm_end(c, ref) mm_end_at((c), (ref), MM_SITE)
+#define mm_end_mut(c, mut) mm_end_mut_at((c), (mut), MM_SITE)
+
+/* Strong slots: move in (dropping what was there), move out, borrow.
+ * mm_set writes through a mutable borrow; mm_set_owned through the owner
+ * itself, as Rust lets `node.left = child` on a value you own. */
+#define mm_set(c, mut, slot, own) mm_set_at((c), (mut), (slot), (own), MM_SITE)
+#define mm_set_owned(c, owner, slot, own) mm_set_owned_at((c), (owner), (slot), (own), MM_SITE)
+#define mm_take(c, mut, slot) mm_take_at((c), (mut), (slot), MM_SITE)
+#define mm_get(c, ref, slot) mm_get_at((c), (ref), (slot), MM_SITE)
+#define mm_get_mut(c, mut, slot) mm_get_mut_at((c), (mut), (slot), MM_SITE)
+
+/* Weak slots and handles. */
+#define mm_downgrade(c, ref) mm_downgrade_at((c), (ref), MM_SITE)
+#define mm_upgrade(c, weak) mm_upgrade_at((c), (weak), MM_SITE)
+#define mm_set_weak(c, mut, slot, weak) mm_set_weak_at((c), (mut), (slot), (weak), MM_SITE)
+#define mm_get_weak(c, ref, slot) mm_get_weak_at((c), (ref), (slot), MM_SITE)
+
+/* The payload bytes after the slots of an object of the given type (gc
+ * objects carry no header, so the caller names the type; own checks it). */
+#define mm_data(c, ref, type) mm_data_at((c), (ref), (type), MM_SITE)
+#define mm_data_mut(c, mut, type) mm_data_mut_at((c), (mut), (type), MM_SITE)
+
+/* A step of the workload's own work ended (for step latency). */
+static inline void mm_step(struct mm_ctx *c)
+{
+	if (c->timed)
+		c->probe->step(c->probe_state, clock_now_ns());
+}
+
+#endif

@@ -1,0 +1,2 @@
+# runtime/ — the workload API, the four models, probes, stats, emitter.
+LIB_SRCS += $(wildcard runtime/*.c runtime/models/*.c)

@@ -1,0 +1,39 @@
+/* session.h — one run of one workload under one model, measured.
+ *
+ * The session owns the context for the run's duration: it sets up the
+ * model and allocator, attaches the probes, runs the workload's entry with
+ * an escape point for allocation failure, and fills the stats results.
+ * Error contract: returns SESSION_OK, or a status with one sentence in err.
+ */
+#ifndef MM_SESSION_H
+#define MM_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mm_ctx.h"
+#include "mm_job.h"
+#include "stats.h"
+
+enum session_status {
+	SESSION_OK = 0,
+	SESSION_CONFIG, /* the model or allocator refused the configuration */
+	SESSION_OOM,    /* the workload ran out of memory */
+	SESSION_FAILED, /* the workload reported a failure */
+};
+
+struct session {
+	enum mm_model model;
+	const struct alloc_ops *alloc; /* NULL: the system malloc */
+	const char *alloc_options;
+	mm_entry_fn entry;
+	struct mm_job *job;
+	bool probes; /* false: the null listener, no clock reads */
+	mm_panic_fn panic; /* NULL: report on stderr and abort */
+	void *panic_state;
+};
+
+enum session_status session_run(const struct session *s, struct stats *out, char *err,
+				size_t errlen);
+
+#endif

@@ -1,0 +1,16 @@
+/* expect: incompatible type
+ * A borrow never becomes ownership by assignment. */
+#include "runtime/mm.h"
+
+void f(struct mm_ctx *c, mm_own o);
+void f(struct mm_ctx *c, mm_own o)
+{
+#ifdef MISUSE
+	mm_own stolen;
+	stolen = mm_borrow(c, o);
+	mm_drop(c, stolen);
+#else
+	mm_ref r = mm_borrow(c, o);
+	mm_end(c, r);
+#endif
+}

@@ -1,0 +1,14 @@
+/* expect: incompatible type
+ * A mutable borrow is ended with mm_end_mut; the kinds do not mix. */
+#include "runtime/mm.h"
+
+void f(struct mm_ctx *c, mm_own o);
+void f(struct mm_ctx *c, mm_own o)
+{
+	mm_mut m = mm_borrow_mut(c, o);
+#ifdef MISUSE
+	mm_end(c, m);
+#else
+	mm_end_mut(c, m);
+#endif
+}

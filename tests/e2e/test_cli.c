@@ -1,0 +1,243 @@
+/* test_cli.c — mmlab as a user types it.
+ *
+ * Every bad input must give exactly one line on stderr starting "mmlab: ",
+ * nothing on stdout, and exit status 2; help must be true (exit 0, the
+ * usage of the right command); a run prints the reference output and a
+ * stats table; the JSON dump parses and carries the documented keys;
+ * running out of memory is a clear message and exit status 3.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "runtime/json.h"
+#include "tests/support/test.h"
+
+#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
+
+static void expect_usage_error(const char *const argv[], const char *needle)
+{
+	struct cmd_result r = cmd_run(argv);
+	if (r.status != 2 || count_lines(r.err) != 1 || strncmp(r.err, "mmlab: ", 7) != 0 ||
+	    r.out[0] != '\0' || (needle && !strstr(r.err, needle)))
+		fail_msg("%s %s %s: status %d, stdout \"%s\", stderr \"%s\" (wanted \"%s\")",
+			 argv[1], argv[2] ? argv[2] : "", argv[2] && argv[3] ? argv[3] : "",
+			 r.status, r.out, r.err, needle ? needle : "");
+	cmd_free(&r);
+}
+
+static void bad_input_is_one_line_and_status_2(void **state)
+{
+	(void)state;
+	expect_usage_error(MMLAB("run", "-w", "nosuch"), "unknown workload 'nosuch'");
+	expect_usage_error(MMLAB("run", "-m", "arc"), "unknown model 'arc'");
+	expect_usage_error(MMLAB("run", "-p", "width=3"), "unknown parameter 'width'");
+	expect_usage_error(MMLAB("run", "-p", "depth"), "KEY=VALUE");
+	expect_usage_error(MMLAB("run", "-p", "depth=-1"), "out of range");
+	expect_usage_error(MMLAB("run", "-p", "depth=31"), "out of range");
+	expect_usage_error(MMLAB("run", "-p", "depth=abc"), "not an integer");
+	expect_usage_error(MMLAB("run", "-p", "depth=10x"), "not an integer");
+	expect_usage_error(MMLAB("run", "-p", "depth="), "not an integer");
+	expect_usage_error(MMLAB("run", "-p", "depth=99999999999999999999"), "not an integer");
+	expect_usage_error(MMLAB("run", "--seed", "-3"), "--seed");
+	expect_usage_error(MMLAB("run", "--mem-limit", "12q"), "--mem-limit");
+	expect_usage_error(MMLAB("run", "--probes", "maybe"), "--probes");
+	expect_usage_error(MMLAB("run", "--frobnicate"), "unknown option");
+	expect_usage_error(MMLAB("run", "-x"), "unknown option");
+	expect_usage_error(MMLAB("run", "-w"), NULL);
+	expect_usage_error(MMLAB("run", "stray"), "unexpected argument 'stray'");
+	expect_usage_error(MMLAB("run", "-a", "nosuch"), "unknown allocator 'nosuch'");
+	expect_usage_error(MMLAB("run", "-m", "gc", "-a", "glibc"), "Boehm owns its heap");
+	expect_usage_error(MMLAB("run", "-m", "manual", "-a", "bdwgc"), "only the gc model");
+	expect_usage_error(MMLAB("matrix", "-m", "rc"), "--models");
+	expect_usage_error(MMLAB("matrix", "--models", "manual,zz"), "unknown model 'zz'");
+	expect_usage_error(MMLAB("matrix", "-p", "depth=40"), "out of range");
+	expect_usage_error(MMLAB("list", "things"), "unknown kind");
+	expect_usage_error(MMLAB("frobnicate"), "unknown command");
+}
+
+static void expect_help(const char *const argv[], const char *usage)
+{
+	struct cmd_result r = cmd_run(argv);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, usage));
+	assert_string_equal(r.err, "");
+	cmd_free(&r);
+}
+
+static void help_and_version(void **state)
+{
+	(void)state;
+	expect_help(MMLAB("--help"), "usage: mmlab COMMAND");
+	expect_help(MMLAB("run", "--help"), "usage: mmlab run");
+	expect_help(MMLAB("matrix", "--help"), "usage: mmlab matrix");
+	expect_help(MMLAB("list", "--help"), "usage: mmlab list");
+	expect_help(MMLAB("--version"), "mmlab 0.1.0");
+	/* every option the run help names is accepted */
+	struct cmd_result r = cmd_run(MMLAB("run", "-w", "binary-trees", "-m", "rc", "-a", "glibc",
+					    "-p", "depth=6", "--seed", "7", "--mem-limit", "1G",
+					    "--probes", "off", "-q", "--json", "/dev/null"));
+	assert_int_equal(r.status, 0);
+	cmd_free(&r);
+	r = cmd_run(MMLAB("--bogus"));
+	assert_int_equal(r.status, 2);
+	cmd_free(&r);
+}
+
+static void list_names_everything(void **state)
+{
+	(void)state;
+	struct cmd_result r = cmd_run(MMLAB("list"));
+	assert_int_equal(r.status, 0);
+	const char *want[] = { "binary-trees", "depth", "manual", "rc", "gc", "own", "glibc", "bdwgc" };
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_non_null(strstr(r.out, want[i]));
+	cmd_free(&r);
+}
+
+static const char reference_10[] = "stretch tree of depth 11\t check: 4095\n"
+				   "1024\t trees of depth 4\t check: 31744\n"
+				   "256\t trees of depth 6\t check: 32512\n"
+				   "64\t trees of depth 8\t check: 32704\n"
+				   "16\t trees of depth 10\t check: 32752\n"
+				   "long lived tree of depth 10\t check: 2047\n";
+
+static void run_prints_output_then_stats(void **state)
+{
+	(void)state;
+	const char *models[] = { "manual", "rc", "gc", "own" };
+	for (size_t i = 0; i < 4; i++) {
+		struct cmd_result r = cmd_run(MMLAB("run", "-w", "binary-trees", "-m", models[i],
+						    "-p", "depth=10"));
+		assert_int_equal(r.status, 0);
+		assert_memory_equal(r.out, reference_10, sizeof reference_10 - 1);
+		assert_non_null(strstr(r.out, "checksum"));
+		assert_non_null(strstr(r.out, "throughput (nodes/s)"));
+		assert_string_equal(r.err, "");
+		cmd_free(&r);
+	}
+}
+
+static const struct json *need(const struct json *obj, const char *key)
+{
+	const struct json *m = json_get(obj, key);
+	if (m == NULL)
+		fail_msg("the JSON dump has no \"%s\"", key);
+	return m;
+}
+
+static void json_dump_has_documented_keys(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/mmlab-e2e-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct cmd_result r = cmd_run(MMLAB("run", "-m", "own", "-p", "depth=8", "--seed", "42",
+					    "--json", path));
+	assert_int_equal(r.status, 0);
+	cmd_free(&r);
+
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char text[65536];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	unlink(path);
+	char err[128];
+	struct json *j = json_parse(text, n, err, sizeof err);
+	if (j == NULL)
+		fail_msg("dump does not parse: %s", err);
+	assert_string_equal(need(j, "schema")->string, "mmlab-stats");
+	assert_int_equal(need(j, "schema_version")->u64, 1);
+	const struct json *cfg = need(j, "config");
+	assert_string_equal(need(cfg, "workload")->string, "binary-trees");
+	assert_int_equal(need(need(cfg, "params"), "depth")->i64, 8);
+	assert_string_equal(need(cfg, "model")->string, "own");
+	assert_string_equal(need(cfg, "allocator")->string, "glibc");
+	assert_int_equal(need(cfg, "seed")->u64, 42);
+	assert_string_equal(need(cfg, "mmlab_version")->string, "0.1.0");
+	assert_true(strlen(need(cfg, "compiler")->string) > 0);
+	assert_true(strlen(need(cfg, "host")->string) > 0);
+	const struct json *res = need(j, "results");
+	const char *keys[] = { "checksum",    "ops",	     "wall_s",		"cpu_s",
+			       "ops_per_s",   "allocs",	     "alloc_bytes",	"pause_count",
+			       "pause_total_s", "pause_max_s", "peak_rss_bytes", "peak_live_bytes",
+			       "leaked_bytes" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		need(res, keys[i]);
+	assert_int_equal(need(res, "ops")->u64, need(res, "allocs")->u64);
+	assert_int_equal(need(res, "leaked_bytes")->u64, 0);
+	assert_string_equal(need(need(j, "allocator"), "backend")->string, "glibc");
+	json_free(j);
+
+	/* --json - writes the JSON alone to stdout */
+	r = cmd_run(MMLAB("run", "-m", "gc", "-p", "depth=6", "--json", "-"));
+	assert_int_equal(r.status, 0);
+	j = json_parse(r.out, strlen(r.out), err, sizeof err);
+	assert_non_null(j);
+	assert_string_equal(need(need(j, "config"), "allocator")->string, "bdwgc");
+	assert_true(need(need(j, "results"), "leaked_bytes")->kind == JSON_NULL);
+	json_free(j);
+	cmd_free(&r);
+}
+
+static void out_of_memory_is_reported(void **state)
+{
+	(void)state;
+	/* sanitizer builds reserve terabytes up front and so run without the
+	 * address-space limit this test relies on */
+	if (getenv("MMLAB_SANITIZED"))
+		skip();
+	const char *models[] = { "manual", "rc", "gc", "own" };
+	for (size_t i = 0; i < 4; i++) {
+		struct cmd_result r = cmd_run(MMLAB("run", "-m", models[i], "-p", "depth=24",
+						    "--mem-limit", "64M", "-q"));
+		if (r.status != 3 || count_lines(r.err) != 1 || !strstr(r.err, "out of memory"))
+			fail_msg("%s: status %d, stderr \"%s\"", models[i], r.status, r.err);
+		cmd_free(&r);
+	}
+}
+
+static void matrix_runs_every_model(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/mmlab-e2e-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct cmd_result r = cmd_run(MMLAB("matrix", "-p", "depth=8", "--json", path));
+	assert_int_equal(r.status, 0);
+	const char *rows[] = { "\nmanual ", "\nrc ", "\ngc ", "\nown " };
+	for (size_t i = 0; i < 4; i++)
+		assert_non_null(strstr(r.out, rows[i]));
+	assert_non_null(strstr(r.out, "the same under every model"));
+	cmd_free(&r);
+
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[1 << 18];
+	size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	unlink(path);
+	char err[128];
+	struct json *j = json_parse(text, n, err, sizeof err);
+	assert_non_null(j);
+	assert_int_equal(need(j, "runs")->count, 4);
+	assert_int_equal(need(j, "table")->count, 4);
+	json_free(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_input_is_one_line_and_status_2),
+		cmocka_unit_test(help_and_version),
+		cmocka_unit_test(list_names_everything),
+		cmocka_unit_test(run_prints_output_then_stats),
+		cmocka_unit_test(json_dump_has_documented_keys),
+		cmocka_unit_test(out_of_memory_is_reported),
+		cmocka_unit_test(matrix_runs_every_model),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

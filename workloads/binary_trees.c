@@ -1,0 +1,100 @@
+/* binary_trees.c — the Benchmarks Game's binary-trees, written once.
+ *
+ * A stretch tree of depth n+1 is built, checked and dropped; a long-lived
+ * tree of depth n is built; then for d = 4, 6, ..., n, 2^(n-d+4) trees of
+ * depth d are each built, checked (counted) and dropped; finally the
+ * long-lived tree is checked.  The output lines are the reference
+ * program's, byte for byte; the checksum folds every line's numbers, and
+ * ops counts every node allocated.  As in the reference, n below 6 runs as 6.
+ */
+#include "../runtime/mm.h"
+#include "workload.h"
+
+enum { BT_NODE };
+enum { BT_LEFT, BT_RIGHT };
+enum { MIN_DEPTH = 4 };
+
+static const struct mm_type bt_types[] = {
+	[BT_NODE] = { .name = "node", .id = BT_NODE, .nslots = 2, .payload = 0, .weak = 0 },
+};
+
+static const struct wl_param bt_params[] = {
+	{ "depth", 10, 0, 30, "depth n of the long-lived tree (below 6 runs as 6)" },
+};
+
+static mm_own bt_make(struct mm_ctx *c, int depth)
+{
+	mm_own node = mm_new(c, &bt_types[BT_NODE]);
+	if (depth > 0) {
+		mm_set_owned(c, node, BT_LEFT, bt_make(c, depth - 1));
+		mm_set_owned(c, node, BT_RIGHT, bt_make(c, depth - 1));
+	}
+	return node;
+}
+
+static uint64_t bt_check(struct mm_ctx *c, mm_ref node)
+{
+	mm_ref left = mm_get(c, node, BT_LEFT);
+	if (mm_is_null(left))
+		return 1;
+	mm_ref right = mm_get(c, node, BT_RIGHT);
+	uint64_t n = 1 + bt_check(c, left) + bt_check(c, right);
+	mm_end(c, left);
+	mm_end(c, right);
+	return n;
+}
+
+/* Build, check and drop one tree; returns its node count. */
+static uint64_t bt_once(struct mm_ctx *c, int depth)
+{
+	mm_own tree = bt_make(c, depth);
+	mm_ref r = mm_borrow(c, tree);
+	uint64_t n = bt_check(c, r);
+	mm_end(c, r);
+	mm_drop(c, tree);
+	mm_step(c);
+	return n;
+}
+
+static int bt_run(struct mm_ctx *c, struct mm_job *job)
+{
+	int n = (int)job->params[0];
+	int max_depth = n < MIN_DEPTH + 2 ? MIN_DEPTH + 2 : n;
+	uint64_t sum = WL_CHECKSUM_SEED, ops = 0;
+
+	uint64_t stretch = bt_once(c, max_depth + 1);
+	wl_print(job, "stretch tree of depth %d\t check: %llu", max_depth + 1,
+		 (unsigned long long)stretch);
+	sum = wl_mix(wl_mix(sum, (uint64_t)max_depth + 1), stretch);
+	ops += stretch;
+
+	mm_own long_lived = bt_make(c, max_depth);
+
+	for (int d = MIN_DEPTH; d <= max_depth; d += 2) {
+		uint64_t iterations = (uint64_t)1 << (max_depth - d + MIN_DEPTH);
+		uint64_t check = 0;
+		for (uint64_t i = 0; i < iterations; i++)
+			check += bt_once(c, d);
+		wl_print(job, "%llu\t trees of depth %d\t check: %llu",
+			 (unsigned long long)iterations, d, (unsigned long long)check);
+		sum = wl_mix(wl_mix(wl_mix(sum, iterations), (uint64_t)d), check);
+		ops += check;
+	}
+
+	mm_ref r = mm_borrow(c, long_lived);
+	uint64_t ll = bt_check(c, r);
+	mm_end(c, r);
+	mm_drop(c, long_lived);
+	wl_print(job, "long lived tree of depth %d\t check: %llu", max_depth,
+		 (unsigned long long)ll);
+	sum = wl_mix(wl_mix(sum, (uint64_t)max_depth), ll);
+	ops += ll;
+
+	job->checksum = sum;
+	job->ops = ops;
+	return 0;
+}
+
+WL_DEFINE(binary_trees, "binary-trees",
+	  "the Benchmarks Game's binary trees: build, check and drop many small trees",
+	  "nodes", bt_params, bt_types, bt_run);
