@@ -34,6 +34,8 @@ struct alloc_stats {
 	uint64_t resident;     /* bytes of the footprint in RAM */
 	uint64_t free_bytes;   /* footprint not handed out */
 	uint64_t largest_free; /* the largest block one request could get */
+	uint64_t peak_allocated; /* high-water marks, where the allocator */
+	uint64_t peak_footprint; /* keeps them exactly */
 	unsigned known;
 	char backend[32];      /* name of the raw figures' source */
 	unsigned nraw;
@@ -50,6 +52,8 @@ enum {
 	ALLOC_KNOW_RESIDENT = 1u << 3,
 	ALLOC_KNOW_FREE = 1u << 4,
 	ALLOC_KNOW_LARGEST_FREE = 1u << 5,
+	ALLOC_KNOW_PEAK_ALLOCATED = 1u << 6,
+	ALLOC_KNOW_PEAK_FOOTPRINT = 1u << 7,
 };
 
 struct alloc_ops {

@@ -113,6 +113,10 @@ static const struct {
 	{ "free_bytes", "free", ALLOC_KNOW_FREE, offsetof(struct alloc_stats, free_bytes) },
 	{ "largest_free", "largest free block", ALLOC_KNOW_LARGEST_FREE,
 	  offsetof(struct alloc_stats, largest_free) },
+	{ "peak_allocated", "peak allocated", ALLOC_KNOW_PEAK_ALLOCATED,
+	  offsetof(struct alloc_stats, peak_allocated) },
+	{ "peak_footprint", "peak footprint", ALLOC_KNOW_PEAK_FOOTPRINT,
+	  offsetof(struct alloc_stats, peak_footprint) },
 };
 
 #define ALLOC_FIELD(s, i) (*(uint64_t *)(void *)((char *)(s) + alloc_fields[i].offset))
