@@ -1,10 +1,22 @@
 /* registry.c — every allocator `-a NAME` can select, listed once. */
 #include "allocator.h"
+#include "builtin.h"
 
 #include <string.h>
 
 static const struct alloc_entry entries[] = {
 	{ "glibc", "glibc's ptmalloc2, the system malloc", &alloc_system, NULL, "libc6" },
+	{ "jemalloc", "jemalloc: mmlab re-runs itself with it preloaded", &alloc_system,
+	  "libjemalloc.so.2", "libjemalloc2" },
+	{ "mimalloc", "mimalloc: mmlab re-runs itself with it preloaded", &alloc_system,
+	  "libmimalloc.so.2", "libmimalloc2.0" },
+	{ "tcmalloc", "gperftools' tcmalloc_minimal: mmlab re-runs itself with it preloaded",
+	  &alloc_system, "libtcmalloc_minimal.so.4", "libtcmalloc-minimal4" },
+	{ "bump", BUMP_SUMMARY, &alloc_bump, NULL, NULL },
+	{ "freelist", FREELIST_SUMMARY, &alloc_freelist, NULL, NULL },
+	{ "segfit", SEGFIT_SUMMARY, &alloc_segfit, NULL, NULL },
+	{ "buddy", BUDDY_SUMMARY, &alloc_buddy, NULL, NULL },
+	{ "plugin", PLUGIN_SUMMARY, &alloc_plugin, NULL, NULL },
 	{ "bdwgc", "Boehm's collected heap: the gc model's own, and only its", NULL, NULL,
 	  "libgc1" },
 };

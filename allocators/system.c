@@ -1,19 +1,22 @@
 /* system.c — the process's own malloc as an allocator.
  *
  * Which library serves malloc is decided before main (glibc, or the one
- * the CLI preloaded); this file only forwards to it and reads its
- * statistics.  Requested bytes are not known here: the runtime counts them.
+ * the CLI preloaded); this file forwards to it and reads the figures of
+ * the backend found serving (sys_backend.h), plus RSS from /proc.
+ * Requested bytes are not known here: the runtime counts them.
  */
 #include "allocator.h"
+#include "sys_backend.h"
 
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+/* The state is the backend found at init.  A malloc none of the backends
+ * serves (a sanitizer's) is read as glibc's, which is what it wraps. */
 static int sys_init(void **state, const char *options, char *err, size_t errlen)
 {
-	*state = NULL;
+	const struct sys_backend *b = sys_serving(NULL, 0);
+	*state = (void *)(b ? b : &sys_glibc);
 	if (options && *options) {
 		snprintf(err, errlen, "the system allocator takes no options (got '%s')", options);
 		return -1;
@@ -39,36 +42,15 @@ static void *sys_realloc(void *state, void *ptr, size_t old_size, size_t new_siz
 	return realloc(ptr, new_size);
 }
 
-static uint64_t resident_bytes(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	unsigned long size = 0, rss = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lu %lu", &size, &rss) != 2)
-		rss = 0;
-	fclose(f);
-	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
 static void sys_stats(void *state, struct alloc_stats *s)
 {
-	(void)state;
-	struct mallinfo2 mi = mallinfo2();
-	*s = (struct alloc_stats){ .backend = "glibc" };
-	s->allocated = mi.uordblks + mi.hblkhd;
-	s->footprint = mi.arena + mi.hblkhd;
-	s->free_bytes = mi.fordblks;
-	s->resident = resident_bytes();
-	s->known = ALLOC_KNOW_ALLOCATED | ALLOC_KNOW_FOOTPRINT | ALLOC_KNOW_FREE |
-		   ALLOC_KNOW_RESIDENT;
-	alloc_stats_raw(s, "arena", mi.arena);
-	alloc_stats_raw(s, "ordblks", mi.ordblks);
-	alloc_stats_raw(s, "hblks", mi.hblks);
-	alloc_stats_raw(s, "hblkhd", mi.hblkhd);
-	alloc_stats_raw(s, "uordblks", mi.uordblks);
-	alloc_stats_raw(s, "fordblks", mi.fordblks);
-	alloc_stats_raw(s, "keepcost", mi.keepcost);
+	const struct sys_backend *b = state ? state : &sys_glibc;
+	*s = (struct alloc_stats){ .known = 0 };
+	snprintf(s->backend, sizeof s->backend, "%s", b->name);
+	b->stats(s);
+	s->resident = sys_resident_bytes();
+	if (s->resident > 0)
+		s->known |= ALLOC_KNOW_RESIDENT;
 }
 
 static void sys_fini(void *state)

@@ -4,8 +4,12 @@
 # runner.c).  BENCH_DEPTH and BENCH_RUNS pick the size and the number of
 # rounds.  Before timing, each hand-written program's output is checked
 # against the workload's, so the comparison is of the same work.
+# bench-probes measures what the default probes cost against none: wall
+# time (interleaved), instructions under callgrind at BENCH_CG_DEPTH, peak
+# RSS, and the clock and event costs (probe_cost.c).
 BENCH_DEPTH ?= 18
 BENCH_RUNS  ?= 7
+BENCH_CG_DEPTH ?= 15
 BENCH_BIN   := $(B)/bench
 
 $(BENCH_BIN)/runner: bench/runner.c | $(B)/.deps-ok
@@ -18,10 +22,14 @@ $(BENCH_BIN)/bt_boehm: bench/bt_boehm.c | $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(GC_CFLAGS) $< $(GC_LIBS) -o $@
 
+$(BENCH_BIN)/probe_cost: bench/probe_cost.c $(B)/obj/libmmlab.a | $(B)/.deps-ok
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $^ $(LIBS) -o $@
+
 BENCH_PROGS := $(addprefix $(BENCH_BIN)/,runner bt_malloc bt_rc bt_boehm)
 
-.PHONY: bench bench-models
-bench: bench-models
+.PHONY: bench bench-models bench-probes
+bench: bench-models bench-probes
 
 bench-models: $(MMLAB) $(BENCH_PROGS)
 	@echo "== outputs: each hand-written program against the workload (depth 10)"
@@ -42,3 +50,61 @@ bench-models: $(MMLAB) $(BENCH_PROGS)
 	  own="$(MMLAB) run -q -m own -p depth=$(BENCH_DEPTH)" \
 	  -r 'manual/malloc-program<=1.10' -r 'rc/rc-program<=1.10' \
 	  -r 'gc/boehm-program<=1.10' -r 'own/manual<=1.60'
+
+bench-probes: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/probe_cost
+	@echo "== the clock and the probe events"
+	@$(BENCH_BIN)/probe_cost
+	@echo "== binary-trees depth $(BENCH_DEPTH): probes on (the default) against off"
+	@$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
+	  $(foreach m,$(MODELS),$(m)-off="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes off" \
+	  $(m)-on="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes on") \
+	  $(foreach m,$(MODELS),-r '$(m)-on/$(m)-off<=1.03')
+	@bench/probe_overhead.sh $(MMLAB) $(BENCH_CG_DEPTH) $(BENCH_DEPTH)
+
+# bench-allocators: the teaching allocators against glibc on binary-trees
+# under the manual model, interleaved, then each one's space utilization
+# (bench/utilization.sh).  bt_arena, the same never-freeing arena written
+# by hand, is bump's floor; docs/allocators.md has the figures.
+BENCH_ALLOCATORS := glibc bump freelist buddy segfit
+
+$(BENCH_BIN)/bt_arena: bench/bt_arena.c | $(B)/.deps-ok
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@
+
+.PHONY: bench-allocators
+bench: bench-allocators
+
+bench-allocators: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc $(BENCH_BIN)/bt_arena
+	@echo "== outputs: bt_arena and every allocator against glibc (depth 10)"
+	@$(MMLAB) run -p depth=10 --json /dev/null | sed '/^$$/,$$d' > $(BENCH_BIN)/out.alloc
+	@$(BENCH_BIN)/bt_arena 10 | cmp -s - $(BENCH_BIN)/out.alloc || { echo "bench: bt_arena output differs"; exit 1; }
+	@for a in $(BENCH_ALLOCATORS); do \
+	  $(MMLAB) run -a $$a -p depth=10 --json /dev/null | sed '/^$$/,$$d' | cmp -s - $(BENCH_BIN)/out.alloc || \
+	  { echo "bench: output on $$a differs"; exit 1; }; done
+	@echo "   identical"
+	@echo "== binary-trees depth $(BENCH_DEPTH), manual model: allocators against glibc"
+	@$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
+	  $(foreach a,$(BENCH_ALLOCATORS),$(a)="$(MMLAB) run -q -m manual -a $(a) -p depth=$(BENCH_DEPTH)") \
+	  malloc-program="$(BENCH_BIN)/bt_malloc $(BENCH_DEPTH)" \
+	  arena-program="$(BENCH_BIN)/bt_arena $(BENCH_DEPTH)" \
+	  -r 'segfit/glibc<=0.70' -r 'bump/glibc<=0.30' -r 'arena-program/malloc-program<=0.30'
+	@echo "== space utilization at depth $(BENCH_DEPTH): peak live / peak footprint"
+	@bench/utilization.sh $(MMLAB) $(BENCH_DEPTH) $(BENCH_ALLOCATORS)
+
+# bench-replay: the shipped traces (traces/) replayed on glibc and segfit,
+# interleaved round by round by the runner; each run writes its JSON, and
+# bench/replay_ratio.sh prints the medians of the throughput mmlab replay
+# measured (its timed passes, not the process's wall time) and the ratio.
+BENCH_REPLAY_ALLOCATORS := glibc segfit
+BENCH_TRACES := $(wildcard traces/*.rep traces/*.trace)
+
+.PHONY: bench-replay
+bench: bench-replay
+
+bench-replay: $(MMLAB) $(BENCH_BIN)/runner
+	@rm -rf $(BENCH_BIN)/replay && mkdir -p $(BENCH_BIN)/replay
+	@echo "== traces/ replayed on $(BENCH_REPLAY_ALLOCATORS), interleaved (process wall time)"
+	@$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
+	  $(foreach a,$(BENCH_REPLAY_ALLOCATORS),$(a)="$(MMLAB) replay -a $(a) --json $(BENCH_BIN)/replay/$(a).\$$\$$.json $(BENCH_TRACES)")
+	@echo "== replay throughput, from each run's JSON"
+	@bench/replay_ratio.sh $(BENCH_BIN)/replay segfit glibc

@@ -73,6 +73,10 @@ int child_run(const struct run_spec *s, enum mm_model model, struct stats *out)
 	snprintf(texts[t], sizeof texts[t], "%" PRIu64, s->mem_limit);
 	argv[n++] = "--mem-limit";
 	argv[n++] = texts[t++];
+	if (s->probes != NULL) {
+		argv[n++] = "--probes";
+		argv[n++] = s->probes;
+	}
 	argv[n++] = "--quiet";
 	argv[n++] = "--json";
 	argv[n++] = "/dev/fd/3";

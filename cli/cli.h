@@ -41,6 +41,7 @@ struct run_spec {
 	uint64_t mem_limit; /* 0: none */
 	const char *json_path;
 	bool quiet;
+	const char *probes; /* --probes as given (child runs get it too); NULL: on */
 };
 
 /* Defaults: binary-trees, manual, glibc, seed 1, limit = physical RAM. */
@@ -83,11 +84,33 @@ int cli_bad_option(const char *cmd, int optopt, const char *arg);
  * EXIT_OK, or EXIT_RUN after printing why. */
 int child_run(const struct run_spec *s, enum mm_model model, struct stats *out);
 
+/* `mmlab run --repeat K`: K runs of s->model, each in a fresh process,
+ * then the median, min and max of the main figures (repeat.c).  EXIT_OK,
+ * EXIT_CHECK when the checksums differ, or the first failure's status. */
+int repeat_run(const struct run_spec *s, unsigned runs);
+
 /* Apply the address-space limit to this process (no-op when 0). */
 int cli_apply_mem_limit(uint64_t bytes);
+
+/* Make the system allocator `a` the malloc serving this process: when it
+ * is not, re-execute `mmlab ARGV...` with its library preloaded (argv is
+ * the subcommand's, argv[0] its name; preload.c).  No-op for other
+ * allocators.  EXIT_OK to go on here, else EXIT_USAGE or EXIT_RUN after
+ * printing why. */
+int preload_select(const struct alloc_entry *a, int argc, char **argv);
+
+/* `mmlab run --record FILE` (run_record.c).  run_record_check refuses
+ * what cannot be recorded; run_record_attach writes the trace's first
+ * lines and routes the session's allocations through the recorder, whose
+ * options it keeps in opts.  EXIT_OK or EXIT_USAGE after printing why. */
+struct session;
+int run_record_check(const struct run_spec *s, bool repeat);
+int run_record_attach(const struct run_spec *s, const char *path, struct session *ses,
+		      char *opts, size_t len);
 
 int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -170,7 +171,13 @@ int cmd_matrix(int argc, char **argv)
 		if (want[m] && m != MM_GC && spec_check(&spec, (enum mm_model)m) != EXIT_OK)
 			return EXIT_USAGE;
 
-	static struct stats runs[MM_MODEL_COUNT];
+	/* on the heap: a static would be data Boehm scans as roots in every
+	 * gc run of this binary, and counts in when to collect */
+	struct stats *runs = calloc(MM_MODEL_COUNT, sizeof *runs);
+	if (runs == NULL) {
+		cli_error("out of memory for the runs' stats");
+		return EXIT_RUN;
+	}
 	bool ok[MM_MODEL_COUNT] = { 0 };
 	int rc = EXIT_OK;
 
@@ -224,5 +231,6 @@ int cmd_matrix(int argc, char **argv)
 		if (rc == EXIT_OK)
 			rc = w;
 	}
+	free(runs);
 	return rc;
 }

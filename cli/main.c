@@ -14,6 +14,7 @@ static const char usage[] =
 	"commands:\n"
 	"  run      run one workload under one model and print its stats\n"
 	"  matrix   run one workload under every model and print one table\n"
+	"  replay   replay allocation traces on an allocator: checks, utilization, throughput\n"
 	"  list     list workloads, models and allocators\n"
 	"\n"
 	"  mmlab COMMAND --help   help on one command\n"
@@ -25,6 +26,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "matrix", cmd_matrix },
+	{ "replay", cmd_replay },
 	{ "list", cmd_list },
 };
 
@@ -46,6 +48,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	cli_error("unknown command '%s' (known: run, matrix, list; see mmlab --help)", cmd);
+	cli_error("unknown command '%s' (known: run, matrix, replay, list; see mmlab --help)", cmd);
 	return EXIT_USAGE;
 }

@@ -40,6 +40,7 @@ int mm_ctx_init(struct mm_ctx *c, enum mm_model model, const struct alloc_ops *a
 	if (c->alloc->init(&c->alloc_state, alloc_options ? alloc_options : "", err, errlen) != 0)
 		return -1;
 	c->alloc_direct = c->alloc == &alloc_system;
+	c->free_direct = c->alloc_direct;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * depth is written, so a comma precedes every member but the first.
  * Table invariant: a label column of LABEL_W characters, indented two
  * spaces per nesting level, so nested sections read as an outline.
+ * Both: cols/ncols/rows describe the table or series being written.
  */
 #include "emit.h"
 
@@ -51,6 +52,7 @@ static void json_value(FILE *out, struct emit_value v)
 		fprintf(out, "\"0x%016" PRIx64 "\"", v.u);
 		break;
 	case EMIT_TEXT:
+	case EMIT_NAME:
 		json_string(out, v.s ? v.s : "");
 		break;
 	case EMIT_INT:
@@ -63,6 +65,7 @@ static void json_value(FILE *out, struct emit_value v)
 	case EMIT_SECONDS:
 	case EMIT_RATE:
 	case EMIT_RATIO:
+	case EMIT_BYTE_RATE:
 		if (isfinite(v.f))
 			fprintf(out, "%.9g", v.f);
 		else
@@ -92,6 +95,17 @@ void emit_human(char *buf, size_t len, struct emit_value v)
 	case EMIT_TEXT:
 		snprintf(buf, len, "%s", v.s ? v.s : "");
 		break;
+	case EMIT_NAME:
+		snprintf(buf, len, "%s", v.label ? v.label : v.s ? v.s : "");
+		break;
+	case EMIT_BYTE_RATE: {
+		double x = isfinite(v.f) ? v.f : 0;
+		unsigned i = 0;
+		while (x >= 1024 && i + 1 < sizeof bytes / sizeof bytes[0])
+			x /= 1024, i++;
+		snprintf(buf, len, "%.1f %s/s", x, bytes[i]);
+		break;
+	}
 	case EMIT_BYTES: {
 		double x = (double)v.u;
 		unsigned i = 0;
@@ -302,14 +316,12 @@ void emit_table_begin(struct emitter *e, const char *key, const struct emit_colu
 {
 	e->cols = cols;
 	e->ncols = ncols;
+	e->rows = 0;
 	if (e->fmt == EMIT_JSON) {
 		json_member(e, key);
 		fputc('[', e->out);
 		push(e);
-		return;
 	}
-	for (size_t i = 0; i < ncols; i++)
-		table_cell(e, cols[i].width, cols[i].label, i + 1 == ncols);
 }
 
 void emit_table_row(struct emitter *e, const struct emit_value *cells)
@@ -326,6 +338,9 @@ void emit_table_row(struct emitter *e, const struct emit_value *cells)
 		fputs(" }", e->out);
 		return;
 	}
+	if (e->rows++ == 0)
+		for (size_t i = 0; i < e->ncols; i++)
+			table_cell(e, e->cols[i].width, e->cols[i].label, i + 1 == e->ncols);
 	char buf[128];
 	for (size_t i = 0; i < e->ncols; i++) {
 		emit_human(buf, sizeof buf, cells[i]);
@@ -339,4 +354,59 @@ void emit_table_end(struct emitter *e)
 		json_close(e, ']');
 	e->cols = NULL;
 	e->ncols = 0;
+}
+
+void emit_series_begin(struct emitter *e, const char *key, const char *label,
+		       const struct emit_column *cols, size_t ncols)
+{
+	e->cols = cols;
+	e->ncols = ncols;
+	e->rows = 0;
+	e->label = label;
+	if (e->fmt != EMIT_JSON)
+		return;
+	json_member(e, key);
+	fputc('{', e->out);
+	push(e);
+	json_member(e, "columns");
+	fputc('[', e->out);
+	for (size_t i = 0; i < ncols; i++) {
+		fputs(i ? ", " : " ", e->out);
+		json_string(e->out, cols[i].key);
+	}
+	fputs(" ]", e->out);
+	json_member(e, "rows");
+	fputc('[', e->out);
+	push(e);
+}
+
+void emit_series_row(struct emitter *e, const struct emit_value *cells)
+{
+	e->rows++;
+	if (e->fmt != EMIT_JSON)
+		return;
+	json_member(e, NULL);
+	fputc('[', e->out);
+	for (size_t i = 0; i < e->ncols; i++) {
+		fputs(i ? ", " : " ", e->out);
+		json_value(e->out, cells[i]);
+	}
+	fputs(" ]", e->out);
+}
+
+void emit_series_end(struct emitter *e)
+{
+	if (e->fmt == EMIT_JSON) {
+		json_close(e, ']');
+		json_close(e, '}');
+	} else {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%zu points", e->rows);
+		table_indent(e);
+		int pad = LABEL_W - 2 * (e->depth - 1);
+		fprintf(e->out, "%-*s %s\n", pad > 0 ? pad : 0, e->label ? e->label : "", buf);
+	}
+	e->cols = NULL;
+	e->ncols = 0;
+	e->label = NULL;
 }

@@ -1,10 +1,9 @@
 /* emit.h — one emitter for both the human table and the JSON dump.
  *
  * Every call names the JSON key and the table label together, so the two
- * formats cannot drift apart.  Objects nest; a column table is an array of
- * row objects in JSON and aligned columns for people.  The emitter writes
- * to a stream it is given and never chooses one itself.
- */
+ * formats cannot drift apart.  Objects nest; a table is row objects in JSON;
+ * a series (a curve, a timeline) is columns and row arrays in JSON and one
+ * line for people.  It writes to the stream it is given, never chooses one. */
 #ifndef MM_EMIT_H
 #define MM_EMIT_H
 
@@ -25,6 +24,8 @@ enum emit_unit {
 	EMIT_RATIO,   /* 0.123 */
 	EMIT_TEXT,    /* a string */
 	EMIT_INT,     /* a signed integer */
+	EMIT_BYTE_RATE, /* 12.3 MiB/s */
+	EMIT_NAME,    /* a name: its key in JSON, its label for people */
 };
 
 struct emit_value {
@@ -36,6 +37,7 @@ struct emit_value {
 		double f;
 		const char *s;
 	};
+	const char *label; /* EMIT_NAME: what people read */
 };
 
 #define EMIT_U64(unit_, v) ((struct emit_value){ .unit = (unit_), .known = true, .u = (v) })
@@ -43,6 +45,8 @@ struct emit_value {
 #define EMIT_STR(v) ((struct emit_value){ .unit = EMIT_TEXT, .known = true, .s = (v) })
 #define EMIT_I64(v) ((struct emit_value){ .unit = EMIT_INT, .known = true, .i = (v) })
 #define EMIT_NONE(unit_) ((struct emit_value){ .unit = (unit_), .known = false })
+#define EMIT_NAME_OF(key, label_) \
+	((struct emit_value){ .unit = EMIT_NAME, .known = true, .s = (key), .label = (label_) })
 
 struct emit_column {
 	const char *key;
@@ -59,6 +63,8 @@ struct emitter {
 	bool first[EMIT_DEPTH_MAX]; /* no member written yet at this depth */
 	const struct emit_column *cols;
 	size_t ncols;
+	size_t rows;         /* rows of the current table or series so far */
+	const char *label;   /* the current series' label */
 };
 
 void emit_init(struct emitter *e, enum emit_format fmt, FILE *out);
@@ -80,10 +86,19 @@ void emit_array_begin(struct emitter *e, const char *key, const char *label);
 void emit_array_value(struct emitter *e, struct emit_value v);
 void emit_array_end(struct emitter *e);
 
+/* A table's header line is written with its first row: a table without
+ * rows is nothing for people and [] in JSON. */
 void emit_table_begin(struct emitter *e, const char *key, const struct emit_column *cols,
 		      size_t ncols);
 void emit_table_row(struct emitter *e, const struct emit_value *cells);
 void emit_table_end(struct emitter *e);
+
+/* A series: {"columns": [keys], "rows": [[v, ...], ...]} in JSON; for
+ * people one line, "label  N points". */
+void emit_series_begin(struct emitter *e, const char *key, const char *label,
+		       const struct emit_column *cols, size_t ncols);
+void emit_series_row(struct emitter *e, const struct emit_value *cells);
+void emit_series_end(struct emitter *e);
 
 /* A value as people read it, into buf. */
 void emit_human(char *buf, size_t len, struct emit_value v);

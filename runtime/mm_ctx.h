@@ -10,6 +10,7 @@
 #define MM_CTX_H
 
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "probe.h"
 
 struct mm_ctx;
+struct sampler;
 
 /* One entry of the own model's generation table (see models/own.h). */
 struct own_entry {
@@ -46,7 +48,12 @@ struct mm_ctx {
 	/* hot: every allocation */
 	const struct alloc_ops *alloc;
 	void *alloc_state;
-	bool alloc_direct; /* the system malloc: call it, not the table */
+	/* true: the system malloc, called directly, not through the table.
+	 * The heap sampler's timer signal clears it to divert the next
+	 * allocation to the table path, which polls sample_due: the fast path
+	 * keeps its one test (Go preempts goroutines with the same trick). */
+	_Atomic bool alloc_direct;
+	bool free_direct;  /* the system free: call it; never diverted */
 	bool timed;        /* the listener wants pause and step times */
 	const struct mm_type *types;
 	uint32_t ntypes;
@@ -66,6 +73,8 @@ struct mm_ctx {
 	/* probes */
 	const struct probe_listener *probe;
 	void *probe_state;
+	_Atomic bool sample_due;  /* the sampler's tick: take a heap sample */
+	struct sampler *sampler;  /* NULL: no heap sampling (see sampler.h) */
 
 	/* failure */
 	jmp_buf *escape;       /* where an allocation failure unwinds to */
@@ -94,16 +103,30 @@ int mm_ctx_bind_types(struct mm_ctx *c, const struct mm_type *types, uint32_t n,
 /* Objects and bytes never freed (zero under gc, which reclaims them). */
 uint64_t mm_ctx_leaked_objects(const struct mm_ctx *c);
 
+/* The allocator's current figures whatever the model (gc: Boehm's heap);
+ * requested is the live bytes the runtime counts.  Mutator thread only. */
+void mm_alloc_stats(struct mm_ctx *c, struct alloc_stats *out);
+
 /* Slow paths shared by the models. */
 _Noreturn void mm_fail_oom(struct mm_ctx *c, size_t size);
+/* Take the heap sample the sampler asked for (defined in sampler.c). */
+void mm_sample_heap(struct mm_ctx *c);
 _Noreturn void mm_panic(struct mm_ctx *c, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* Allocation through the ops table: a teaching allocator's path, and the
+ * system malloc's while a heap sample is due. */
+static inline void *mm_table_alloc(struct mm_ctx *c, size_t size)
+{
+	if (__builtin_expect(atomic_load_explicit(&c->sample_due, memory_order_relaxed), 0))
+		mm_sample_heap(c);
+	return c->alloc->alloc(c->alloc_state, size);
+}
 
 /* Bytes from the context's allocator; never NULL (failure unwinds). */
 static inline void *mm_bytes_alloc(struct mm_ctx *c, size_t size)
 {
-	void *p = __builtin_expect(c->alloc_direct, 1) ? malloc(size)
-						       : c->alloc->alloc(c->alloc_state, size);
+	void *p = __builtin_expect(c->alloc_direct, 1) ? malloc(size) : mm_table_alloc(c, size);
 	if (__builtin_expect(p == NULL, 0))
 		mm_fail_oom(c, size);
 	c->allocs++;
@@ -125,7 +148,7 @@ static inline void mm_bytes_free(struct mm_ctx *c, void *p, size_t size)
 {
 	c->frees++;
 	c->live_bytes -= size;
-	if (__builtin_expect(c->alloc_direct, 1))
+	if (__builtin_expect(c->free_direct, 1))
 		free(p);
 	else
 		c->alloc->free(c->alloc_state, p, size);

@@ -1,7 +1,8 @@
-/* probe.c — the null listener and the pause-kind names. */
+/* probe.c — the null listener, and the names of pause kinds and levels. */
 #include "probe.h"
 
 #include <stddef.h>
+#include <string.h>
 
 static void null_pause(void *st, enum probe_pause kind, uint64_t t_ns)
 {
@@ -35,4 +36,31 @@ static const char *const pause_names[] = {
 const char *probe_pause_name(enum probe_pause kind)
 {
 	return (unsigned)kind < PROBE_PAUSE_KINDS ? pause_names[kind] : NULL;
+}
+
+enum probe_pause probe_pause_find(const char *name)
+{
+	for (unsigned k = 0; k < PROBE_PAUSE_KINDS; k++)
+		if (strcmp(pause_names[k], name) == 0)
+			return (enum probe_pause)k;
+	return PROBE_PAUSE_KINDS;
+}
+
+static const char *const level_names[] = {
+#define PROBE_LEVEL_NAME(id, name) name,
+	PROBE_LEVELS(PROBE_LEVEL_NAME)
+#undef PROBE_LEVEL_NAME
+};
+
+const char *probe_level_name(enum probe_level level)
+{
+	return (unsigned)level < PROBE_LEVEL_COUNT ? level_names[level] : NULL;
+}
+
+enum probe_level probe_level_find(const char *name)
+{
+	for (unsigned l = 0; l < PROBE_LEVEL_COUNT; l++)
+		if (strcmp(level_names[l], name) == 0)
+			return (enum probe_level)l;
+	return PROBE_LEVEL_COUNT;
 }

@@ -1,12 +1,9 @@
 /* probe.h — the event listener every model reports to.
  *
- * Words: a *pause* is a stretch of time in which the mutator (the workload)
- * is stopped while memory is reclaimed; a *step* is a unit of work the
- * workload defines (a tree checked).  Models emit the same events whatever
- * their kind of reclamation.  A listener is a const table of callbacks; the
- * null listener ignores everything and lets models skip reading the clock.
- * Invariant: pause_begin and pause_end come in pairs, never nested.
- */
+ * Words: a *pause* stops the mutator while memory is reclaimed; a *step* is
+ * a unit of the workload's own work; a *heap sample* is a memory snapshot.
+ * The null listener ignores everything and lets models skip the clock.
+ * Invariant: pause_begin and pause_end come in pairs, never nested. */
 #ifndef MM_PROBE_H
 #define MM_PROBE_H
 
@@ -28,13 +25,31 @@ enum probe_pause {
 };
 
 const char *probe_pause_name(enum probe_pause kind);
+/* The kind called name; PROBE_PAUSE_KINDS when unknown. */
+enum probe_pause probe_pause_find(const char *name);
 
-/* A heap sample, taken by the probes at the end of a pause and by the
- * sampler; fields a model or allocator cannot know are zero. */
+/* X(id, key, label, what) — the figures of a heap sample, declared once;
+ * the timeline's columns are these, in this order. */
+#define PROBE_HEAP_FIELDS(X)                                                          \
+	X(LIVE, live_bytes, "live", "bytes the workload asked for and has not freed")  \
+	X(ALLOCATED, allocated_bytes, "allocated", "bytes the allocator handed out")   \
+	X(FOOTPRINT, footprint_bytes, "footprint", "bytes the allocator holds from the OS") \
+	X(RESIDENT, resident_bytes, "resident", "the allocator's bytes in RAM")        \
+	X(RSS, rss_bytes, "RSS", "the process's resident set")
+
+enum probe_heap_field {
+#define PROBE_HEAP_ENUM(id, key, label, what) PROBE_HEAP_##id,
+	PROBE_HEAP_FIELDS(PROBE_HEAP_ENUM)
+#undef PROBE_HEAP_ENUM
+	PROBE_HEAP_NFIELDS
+};
+
+/* A heap sample; v[f] is meaningful only when bit f of known is set
+ * (a model or allocator cannot know every figure). */
 struct probe_heap {
 	uint64_t t_ns;
-	uint64_t live_bytes;   /* bytes the workload asked for, still live */
-	uint64_t heap_bytes;   /* bytes the model's heap holds in use */
+	uint64_t v[PROBE_HEAP_NFIELDS];
+	unsigned known;
 };
 
 struct probe_listener {
@@ -46,5 +61,23 @@ struct probe_listener {
 };
 
 extern const struct probe_listener probe_null;
+
+/* How much the probes record, as `--probes` names it:
+ *   off  — the null listener: no clock reads, counters only;
+ *   on   — pauses, steps, MMU and a memory timeline (the default);
+ *   full — on, plus the time inside every allocation call and the
+ *          allocator's figures at every heap sample whatever they cost. */
+#define PROBE_LEVELS(X) X(OFF, "off") X(ON, "on") X(FULL, "full")
+
+enum probe_level {
+#define PROBE_LEVEL_ENUM(id, name) PROBE_##id,
+	PROBE_LEVELS(PROBE_LEVEL_ENUM)
+#undef PROBE_LEVEL_ENUM
+	PROBE_LEVEL_COUNT
+};
+
+const char *probe_level_name(enum probe_level level);
+/* The level called name; PROBE_LEVEL_COUNT when unknown. */
+enum probe_level probe_level_find(const char *name);
 
 #endif

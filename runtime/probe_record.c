@@ -1,7 +1,13 @@
-/* probe_record.c — the recording listener. */
+/* probe_record.c — the recording listener's callbacks and its storage. */
 #include "probe_record.h"
 
-#include <string.h>
+#include "probe_mem.h"
+
+static void poll(struct probe_record *r)
+{
+	if (r->due != NULL && atomic_load_explicit(r->due, memory_order_relaxed))
+		r->take(r->arg);
+}
 
 static void begin(void *st, enum probe_pause kind, uint64_t t_ns)
 {
@@ -14,27 +20,42 @@ static void begin(void *st, enum probe_pause kind, uint64_t t_ns)
 static void end(void *st, enum probe_pause kind, uint64_t t_ns)
 {
 	struct probe_record *r = st;
-	if (!r->open)
+	if (!r->open || r->done || (unsigned)kind >= PROBE_PAUSE_KINDS)
 		return;
-	uint64_t d = t_ns - r->open_since;
 	r->open = false;
-	r->pause_count++;
-	r->pause_total_ns += d;
-	if (d > r->pause_max_ns)
-		r->pause_max_ns = d;
-	r->by_kind[kind]++;
+	hist_add(&r->pause[kind], t_ns - r->open_since);
+	plog_append(&r->log, r->open_since, t_ns, kind);
+	poll(r);
 }
 
 static void step(void *st, uint64_t t_ns)
 {
 	struct probe_record *r = st;
-	(void)t_ns;
-	r->steps++;
+	if (r->done)
+		return;
+	hist_add(&r->step, t_ns - r->last_step);
+	r->last_step = t_ns;
+	poll(r);
 }
 
-static void heap(void *st, const struct probe_heap *sample)
+static void heap(void *st, const struct probe_heap *s)
 {
-	(void)st, (void)sample;
+	struct probe_record *r = st;
+	if (r->done)
+		return;
+	tl_add(&r->tl, s);
+	const unsigned both = 1u << PROBE_HEAP_ALLOCATED | 1u << PROBE_HEAP_FOOTPRINT;
+	if ((s->known & both) == both &&
+	    ((r->fullest.known & both) != both ||
+	     s->v[PROBE_HEAP_ALLOCATED] > r->fullest.v[PROBE_HEAP_ALLOCATED]))
+		r->fullest = *s;
+	for (unsigned f = 0; f < PROBE_HEAP_NFIELDS; f++) {
+		if (!(s->known & (1u << f)))
+			continue;
+		if (!(r->heap_known & (1u << f)) || s->v[f] > r->heap_peak[f])
+			r->heap_peak[f] = s->v[f];
+		r->heap_known |= 1u << f;
+	}
 }
 
 const struct probe_listener probe_recorder = {
@@ -45,7 +66,46 @@ const struct probe_listener probe_recorder = {
 	.timed = true,
 };
 
-void probe_record_init(struct probe_record *r)
+struct probe_record *probe_record_new(uint64_t sample_interval_ns)
 {
-	memset(r, 0, sizeof *r);
+	struct probe_record *r = probe_mem_map(sizeof *r);
+	if (r == NULL)
+		return NULL;
+	/* the mapping is zeroed: the histograms are empty without touching
+	 * (and so making resident) their pages */
+	r->tl.interval = sample_interval_ns ? sample_interval_ns : 1;
+	return r;
+}
+
+void probe_record_begin(struct probe_record *r, uint64_t t0_ns)
+{
+	plog_init(&r->log, t0_ns);
+	tl_init(&r->tl, t0_ns, r->tl.interval);
+	r->t0 = r->last_step = t0_ns;
+}
+
+void probe_record_delete(struct probe_record *r)
+{
+	if (r == NULL)
+		return;
+	plog_free(&r->log);
+	probe_mem_unmap(r, sizeof *r);
+}
+
+void probe_record_finish(struct probe_record *r, uint64_t t_end_ns)
+{
+	r->t_end = t_end_ns;
+	r->done = true;
+}
+
+void probe_record_pauses(const struct probe_record *r, struct hist *out)
+{
+	hist_init(out);
+	for (unsigned k = 0; k < PROBE_PAUSE_KINDS; k++)
+		hist_merge(out, &r->pause[k]);
+}
+
+uint64_t probe_record_bytes(const struct probe_record *r)
+{
+	return sizeof *r + r->log.bytes;
 }

@@ -1,8 +1,9 @@
 /* session.h — one run of one workload under one model, measured.
  *
  * The session owns the context for the run's duration: it sets up the
- * model and allocator, attaches the probes, runs the workload's entry with
- * an escape point for allocation failure, and fills the stats results.
+ * model and allocator, attaches the probes (recorder, heap sampler, and at
+ * `full` the allocation timer), runs the workload's entry with an escape
+ * point for allocation failure, and fills the stats record.
  * Error contract: returns SESSION_OK, or a status with one sentence in err.
  */
 #ifndef MM_SESSION_H
@@ -28,7 +29,7 @@ struct session {
 	const char *alloc_options;
 	mm_entry_fn entry;
 	struct mm_job *job;
-	bool probes; /* false: the null listener, no clock reads */
+	enum probe_level probes; /* PROBE_OFF (0, false): the null listener */
 	mm_panic_fn panic; /* NULL: report on stderr and abort */
 	void *panic_state;
 };

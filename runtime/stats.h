@@ -1,13 +1,9 @@
 /* stats.h — the stats record of one run, declared once.
  *
- * STATS_RESULTS(X) lists every result field as X(type, name, unit, label):
- * the struct, the JSON keys, the table rows, the JSON reader and the
- * matrix columns are all generated from it.  A field the run could not
- * measure has its bit clear in `known` and shows as "-" / null.
- * Counters only grow during a run; *_peak fields are high-water marks.
- * The schema version changes whenever a key changes meaning; new keys
- * may be added without a change (readers ignore keys they do not know).
- */
+ * STATS_RESULTS(X) lists every scalar as X(type, name, unit, label): struct,
+ * JSON keys, table rows, reader and matrix columns all come from it, as the
+ * distributions come from STATS_DIST (keys: docs/stats-schema.md).
+ * Invariant: a field the run could not measure has its known bit clear. */
 #ifndef MM_STATS_H
 #define MM_STATS_H
 
@@ -18,9 +14,25 @@
 #include "../allocators/allocator.h"
 #include "emit.h"
 #include "json.h"
+#include "probe.h"
 
+/* The version changes whenever a key changes meaning; keys may be added
+ * without a change (readers ignore keys they do not know). */
 #define STATS_SCHEMA "mmlab-stats"
 #define STATS_SCHEMA_VERSION 1
+
+/* A distribution's figures; p is the key prefix, L(s) makes the label. */
+#define STATS_DIST(X, p, L)                                  \
+	X(U64, p##count, EMIT_COUNT, L("count"))             \
+	X(F64, p##total_s, EMIT_SECONDS, L("total"))         \
+	X(F64, p##p50_s, EMIT_SECONDS, L("p50"))             \
+	X(F64, p##p90_s, EMIT_SECONDS, L("p90"))             \
+	X(F64, p##p99_s, EMIT_SECONDS, L("p99"))             \
+	X(F64, p##p999_s, EMIT_SECONDS, L("p99.9"))          \
+	X(F64, p##max_s, EMIT_SECONDS, L("max"))
+#define STATS_L_PAUSE(s) "pause " s
+#define STATS_L_STEP(s) "step " s
+#define STATS_L_BARE(s) s
 
 /* type: U64 (exact integer) or F64 (real).  A label may hold one %s, which
  * becomes the workload's ops unit. */
@@ -29,17 +41,34 @@
 	X(U64, ops, EMIT_COUNT, "%s")                                          \
 	X(F64, wall_s, EMIT_SECONDS, "wall time")                              \
 	X(F64, cpu_s, EMIT_SECONDS, "cpu time")                                \
-	X(F64, ops_per_s, EMIT_RATE, "throughput (%s/s)")                        \
+	X(F64, mutator_s, EMIT_SECONDS, "mutator time")                        \
+	X(F64, mm_s, EMIT_SECONDS, "memory-management time")                   \
+	X(F64, alloc_s, EMIT_SECONDS, "time in allocations")                   \
+	X(F64, ops_per_s, EMIT_RATE, "throughput (%s/s)")                      \
+	X(F64, allocs_per_s, EMIT_RATE, "allocations/s")                       \
+	X(F64, alloc_bytes_per_s, EMIT_BYTE_RATE, "bytes allocated/s")         \
 	X(U64, allocs, EMIT_COUNT, "allocations")                              \
 	X(U64, alloc_bytes, EMIT_BYTES, "bytes allocated")                     \
-	X(U64, pause_count, EMIT_COUNT, "pauses")                              \
-	X(F64, pause_total_s, EMIT_SECONDS, "pause total")                     \
-	X(F64, pause_max_s, EMIT_SECONDS, "pause max")                         \
+	STATS_DIST(X, pause_, STATS_L_PAUSE)                                   \
+	X(F64, mmu_1ms, EMIT_RATIO, "MMU 1 ms")                                \
+	X(F64, mmu_10ms, EMIT_RATIO, "MMU 10 ms")                              \
+	X(F64, mmu_100ms, EMIT_RATIO, "MMU 100 ms")                            \
+	X(F64, mmu_1s, EMIT_RATIO, "MMU 1 s")                                  \
 	X(U64, collections, EMIT_COUNT, "collections")                         \
+	STATS_DIST(X, step_, STATS_L_STEP)                                     \
 	X(U64, peak_rss_bytes, EMIT_BYTES, "peak RSS")                         \
 	X(U64, peak_live_bytes, EMIT_BYTES, "peak live")                       \
+	X(U64, peak_allocated_bytes, EMIT_BYTES, "peak allocated")             \
+	X(U64, peak_footprint_bytes, EMIT_BYTES, "peak footprint")             \
+	X(U64, sampled_peak_allocated_bytes, EMIT_BYTES, "sampled peak allocated") \
+	X(U64, sampled_peak_footprint_bytes, EMIT_BYTES, "sampled peak footprint") \
+	X(U64, sampled_peak_resident_bytes, EMIT_BYTES, "sampled peak resident")   \
+	X(F64, frag_internal, EMIT_RATIO, "internal fragmentation")            \
+	X(F64, frag_external, EMIT_RATIO, "external fragmentation")            \
+	X(F64, utilization, EMIT_RATIO, "utilization")                         \
 	X(U64, leaked_bytes, EMIT_BYTES, "leaked")                             \
-	X(U64, leaked_objects, EMIT_COUNT, "leaked objects")
+	X(U64, leaked_objects, EMIT_COUNT, "leaked objects")                   \
+	X(U64, probe_bytes, EMIT_BYTES, "probe memory")
 
 #define STATS_CTYPE_U64 uint64_t
 #define STATS_CTYPE_F64 double
@@ -51,17 +80,38 @@ enum stats_field {
 	STATS_FIELDS
 };
 
+_Static_assert(STATS_FIELDS <= 64, "every result has a bit in stats_results.known");
+
 struct stats_results {
 #define STATS_MEMBER(type, name, unit, label) STATS_CTYPE_##type name;
 	STATS_RESULTS(STATS_MEMBER)
-#undef STATS_MEMBER
 	uint64_t known; /* bit STATS_F_x set: field x was measured */
 };
 
 #define STATS_SET(r, field, value) ((r)->field = (value), (r)->known |= 1ull << STATS_F_##field)
 
+static inline bool stats_known(const struct stats_results *r, enum stats_field f)
+{
+	return (r->known >> f) & 1;
+}
+
+/* One distribution, as a struct (count 0: nothing was recorded). */
+struct stats_dist {
+	STATS_DIST(STATS_MEMBER, , STATS_L_BARE)
+};
+#undef STATS_MEMBER
+
+enum stats_dist_field {
+#define STATS_DIST_ENUM(type, name, unit, label) STATS_D_##name,
+	STATS_DIST(STATS_DIST_ENUM, , STATS_L_BARE)
+#undef STATS_DIST_ENUM
+	STATS_DIST_FIELDS
+};
+
 #define STATS_PARAMS_MAX 16
 #define STATS_TEXT 128
+#define STATS_MMU_MAX 48     /* MMU_CURVE_MAX */
+#define STATS_TIMELINE_MAX 512 /* TL_POINTS */
 
 /* What ran, where, built how: enough to compare two dumps honestly. */
 struct stats_config {
@@ -69,6 +119,7 @@ struct stats_config {
 	char ops_unit[STATS_TEXT];
 	char model[STATS_TEXT];
 	char allocator[STATS_TEXT];
+	char probes[STATS_TEXT]; /* the probe level ("" when not recorded) */
 	char mmlab_version[STATS_TEXT];
 	char compiler[STATS_TEXT];
 	char host[STATS_TEXT];
@@ -80,10 +131,33 @@ struct stats_config {
 	} params[STATS_PARAMS_MAX];
 };
 
+/* MMU at window_s[i] is mmu[i]. */
+struct stats_mmu {
+	unsigned n;
+	double window_s[STATS_MMU_MAX];
+	double mmu[STATS_MMU_MAX];
+};
+
+/* The memory timeline: point i covers [t_s, t_s + interval_s) and holds
+ * the largest value sampled of each figure (bit f of known: figure f). */
+struct stats_timeline {
+	double interval_s;
+	uint64_t samples;
+	unsigned n;
+	struct stats_point {
+		double t_s;
+		uint64_t v[PROBE_HEAP_NFIELDS];
+		unsigned known;
+	} pt[STATS_TIMELINE_MAX];
+};
+
 struct stats {
 	struct stats_config config;
 	struct stats_results results;
-	struct alloc_stats alloc; /* at the end of the run; gc: none */
+	struct stats_dist kinds[PROBE_PAUSE_KINDS]; /* pauses by kind */
+	struct stats_mmu mmu;
+	struct stats_timeline timeline;
+	struct alloc_stats alloc; /* at the end of the run */
 	bool has_alloc;
 };
 
@@ -94,6 +168,26 @@ const char *stats_key(enum stats_field f);
 const char *stats_label(enum stats_field f, const char *ops_unit, char *buf, size_t len);
 /* Look a field up by JSON key; STATS_FIELDS when unknown. */
 enum stats_field stats_find(const char *key);
+/* The field holds a real (F64), not an exact integer (U64). */
+bool stats_is_real(enum stats_field f);
+
+/* Set a field by number (the value is converted to the field's type). */
+void stats_set_u64(struct stats_results *r, enum stats_field f, uint64_t v);
+void stats_set_f64(struct stats_results *r, enum stats_field f, double v);
+/* Copy a distribution into the fields from first on (STATS_F_pause_count
+ * or STATS_F_step_count), marking them measured. */
+void stats_put_dist(struct stats_results *r, enum stats_field first, const struct stats_dist *d);
+
+/* Derived figures: throughput rates, the mutator / memory-management
+ * split and utilization, from the measured fields (docs/metrics.md). */
+void stats_derive(struct stats_results *r);
+
+/* Internal and external fragmentation from the figures of one instant
+ * (docs/metrics.md): live is the requested bytes (live_known false under
+ * gc, which does not know them).  A ratio whose figures are missing or
+ * inconsistent (live > allocated, allocated > footprint) stays unknown. */
+void stats_fragmentation(struct stats_results *r, bool live_known, uint64_t live,
+			 uint64_t allocated, uint64_t footprint);
 
 /* Fill compiler, host and version. */
 void stats_config_host(struct stats_config *c);

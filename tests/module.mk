@@ -43,3 +43,6 @@ ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MMLAB_SANITIZED=1
 test-asan: $(call unit_bins,asan) $(call e2e_bins,asan) $(B)/asan/mmlab
 	$(call run_tests,$(ASAN_ENV) MMLAB=$(B)/asan/mmlab,$(call unit_bins,asan) $(call e2e_bins,asan))
+
+# The conformance suite, run against every allocator.
+include tests/conformance/module.mk

@@ -10,6 +10,8 @@ set -eu
 PACKAGES="
 pc:bdw-gc:libgc-dev
 pc:jemalloc:libjemalloc-dev
+hdr:mimalloc.h:libmimalloc-dev
+pc:libtcmalloc_minimal:libgoogle-perftools-dev
 pc:cmocka:libcmocka-dev
 cmd:pkg-config:pkg-config
 "

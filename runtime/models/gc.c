@@ -37,9 +37,7 @@ static void on_event(GC_EventType e)
 			c->gc_heap_peak = in_use;
 		c->gc_collections++;
 		if (c->timed)
-			c->probe->heap(c->probe_state,
-				       &(struct probe_heap){ .t_ns = clock_now_ns(),
-							     .heap_bytes = in_use });
+			mm_sample_heap(c); /* the heap's shape changes here */
 		break;
 	}
 	default:
@@ -75,10 +73,9 @@ void gc_model_fini(struct mm_ctx *c)
 	}
 }
 
-void gc_model_stats(struct alloc_stats *s)
+static void from_prof(struct alloc_stats *s, const struct GC_prof_stats_s *pp)
 {
-	struct GC_prof_stats_s p;
-	GC_get_prof_stats(&p, sizeof p);
+	const struct GC_prof_stats_s p = *pp;
 	*s = (struct alloc_stats){ .backend = "bdwgc" };
 	s->footprint = p.heapsize_full - p.unmapped_bytes;
 	s->free_bytes = p.free_bytes_full - p.unmapped_bytes;
@@ -92,4 +89,21 @@ void gc_model_stats(struct alloc_stats *s)
 	alloc_stats_raw(s, "gc_no", p.gc_no);
 	alloc_stats_raw(s, "markers_m1", p.markers_m1);
 	alloc_stats_raw(s, "obtained_from_os_bytes", p.obtained_from_os_bytes);
+}
+
+void gc_model_stats(struct alloc_stats *s)
+{
+	struct GC_prof_stats_s p;
+	GC_get_prof_stats(&p, sizeof p);
+	from_prof(s, &p);
+}
+
+/* On the mutator thread nothing else changes Boehm's figures (collections
+ * run on it; the markers only help), so the unlocked getter is safe both
+ * inside the event callback, which holds the lock, and outside it. */
+void gc_model_heap(struct alloc_stats *s)
+{
+	struct GC_prof_stats_s p;
+	GC_get_prof_stats_unsafe(&p, sizeof p);
+	from_prof(s, &p);
 }

@@ -11,5 +11,8 @@ void gc_model_fini(struct mm_ctx *c);
 
 /* Boehm's heap figures, normalized (footprint, free) and raw. */
 void gc_model_stats(struct alloc_stats *out);
+/* The same without taking Boehm's lock: for heap samples on the mutator
+ * thread, including from inside a collection event. */
+void gc_model_heap(struct alloc_stats *out);
 
 #endif

@@ -131,7 +131,7 @@ own_free_walk(struct mm_ctx *c, uint32_t idx, const struct mm_type *types, uint3
 	uint32_t stack[OWN_STACK_SLOTS];
 	unsigned n = 0;
 	uint64_t freed = 0, bytes = 0;
-	const bool direct = c->alloc_direct; /* free() is opaque: keep it local */
+	const bool direct = c->free_direct; /* free() is opaque: keep it local */
 
 	for (;;) {
 		struct own_entry *e = &c->own_table[idx];

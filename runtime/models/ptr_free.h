@@ -42,7 +42,7 @@ ptr_free_walk(struct mm_ctx *c, struct mm_obj *root, const struct mm_type *types
 	unsigned n = 0;
 	struct mm_obj *o = root;
 	uint64_t freed = 0, bytes = 0;
-	const bool direct = c->alloc_direct; /* free() is opaque: keep it local */
+	const bool direct = c->free_direct; /* free() is opaque: keep it local */
 
 	for (;;) {
 		struct mm_hdr *h = (struct mm_hdr *)(void *)o;

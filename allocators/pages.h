@@ -1,0 +1,34 @@
+/* pages.h — memory straight from the OS, for the teaching allocators.
+ *
+ * The only place mmap is called: every mapping is a whole number of pages,
+ * optionally aligned to a power of two and hinted to use huge pages.
+ * Error contract: NULL on failure (errno from mmap), nothing printed.
+ */
+#ifndef ALLOC_PAGES_H
+#define ALLOC_PAGES_H
+
+#include <stddef.h>
+
+enum {
+	PAGES_HUGE = 1u << 0,     /* ask for transparent huge pages */
+	PAGES_POPULATE = 1u << 1, /* fault every page in now, in one call */
+};
+
+/* The OS page size. */
+size_t pages_size(void);
+
+/* bytes rounded up to whole pages; 0 when that would overflow. */
+size_t pages_round(size_t bytes);
+
+/* Map `bytes` (whole pages) at an address aligned to `align` (a power of
+ * two; 0 or anything up to the page size means page-aligned). */
+void *pages_map(size_t bytes, size_t align, unsigned flags);
+
+/* Give a mapping (or a whole-page piece of one) back to the OS. */
+void pages_unmap(void *p, size_t bytes);
+
+/* Grow or shrink a page-aligned mapping, moving it if need be; NULL on
+ * failure, when the old mapping is left as it was. */
+void *pages_remap(void *p, size_t old_bytes, size_t new_bytes);
+
+#endif

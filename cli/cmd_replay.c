@@ -1,0 +1,388 @@
+/* cmd_replay.c — `mmlab replay FILE...`: traces on one allocator.
+ *
+ * Every trace is read before any runs (a malformed one stops the command
+ * with FILE:LINE, status 2); each then replays in a forked child, so a
+ * system heap starts unshaped by earlier traces and a crash loses one row.
+ * One emitter writes the table and the JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../replay/replay.h"
+#include "../runtime/emit.h"
+#include "../runtime/stats.h"
+#include "cli.h"
+
+static const char usage[] =
+	"usage: mmlab replay [options] FILE...\n"
+	"\n"
+	"Replay allocation traces on one allocator, as the CS:APP malloc lab's driver\n"
+	"does: check every block (non-NULL, aligned, no overlap with a live block,\n"
+	"payload intact across realloc), then report space utilization (peak live\n"
+	"payload / peak footprint) and throughput, per trace and in total.  A FILE is\n"
+	"a malloc-lab .rep trace or an mmlab trace (mmlab run --record); see\n"
+	"docs/replay.md.  Each trace replays in a fresh process.\n"
+	"\n"
+	"  -a, --allocator NAME  allocator to replay on (default glibc; see mmlab list)\n"
+	"      --json FILE       also write the results as JSON to FILE; with '-',\n"
+	"                        write only the JSON, to stdout\n"
+	"      --reps N          at least N timed passes per trace (default 3)\n"
+	"      --min-time SECS   and passes adding up to at least SECS (default 0.05)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 every trace valid, 1 a check failed, 2 bad input (a malformed\n"
+	"trace: FILE:LINE), 3 a replay failed (the allocator crashed).\n";
+
+enum { OPT_REPS = OPT_FIRST_LOCAL, OPT_MIN_TIME };
+enum { REPS_MAX = 100 };
+
+/* What a child hands back through its pipe. */
+struct outcome {
+	int rc;            /* 0, or -1 with err */
+	char err[256];
+	struct replay_result r;
+};
+
+struct job {
+	const struct run_spec *spec;
+	unsigned reps;
+	double min_secs;
+};
+
+static _Noreturn void child(const struct job *j, const struct trace *t, int fd)
+{
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	const struct alloc_ops *ops = j->spec->alloc->ops;
+	o.rc = replay_check(t, ops, j->spec->alloc_options, &o.r, o.err, sizeof o.err);
+	if (o.rc == 0 && o.r.valid)
+		o.rc = replay_time(t, ops, j->spec->alloc_options, j->reps, j->min_secs, &o.r, o.err,
+				   sizeof o.err);
+	const char *p = (const char *)&o;
+	size_t left = sizeof o;
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(EXIT_RUN);
+		p += n;
+		left -= (size_t)n;
+	}
+	_exit(EXIT_OK);
+}
+
+/* Replay t in a child; EXIT_OK (the result in *o, valid or not) or
+ * EXIT_RUN after printing why. */
+static int replay_one(const struct job *j, const char *path, const struct trace *t,
+		      struct outcome *o)
+{
+	int fds[2];
+	if (pipe(fds) != 0) {
+		cli_error("cannot create a pipe: %s", strerror(errno));
+		return EXIT_RUN;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		cli_error("cannot fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return EXIT_RUN;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(j, t, fds[1]);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	while (got < sizeof *o) {
+		ssize_t n = read(fds[0], (char *)o + got, sizeof *o - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status)) {
+		cli_error("%s: the replay on %s was killed by signal %d (%s)", path,
+			  j->spec->alloc->name, WTERMSIG(status), strsignal(WTERMSIG(status)));
+		return EXIT_RUN;
+	}
+	if (got != sizeof *o || WEXITSTATUS(status) != 0) {
+		cli_error("%s: the replay on %s failed with exit status %d", path,
+			  j->spec->alloc->name, WEXITSTATUS(status));
+		return EXIT_RUN;
+	}
+	if (o->rc != 0) {
+		cli_error("%s: %s", path, o->err);
+		return EXIT_RUN;
+	}
+	return EXIT_OK;
+}
+
+static const struct emit_column cols[] = {
+	{ "trace", "trace", -24 },
+	{ "ops", "ops", 8 },
+	{ "valid", "valid", 6 },
+	{ "peak_live_bytes", "peak live", 10 },
+	{ "peak_footprint_bytes", "peak footprint", 15 },
+	{ "utilization", "utilization", 12 },
+	{ "time_s", "time", 11 },
+	{ "ops_per_s", "throughput", 11 },
+	{ "error", "error", 0 },
+};
+enum { NCOLS = sizeof cols / sizeof cols[0] };
+
+struct row {
+	const char *path;
+	bool ran;
+	struct outcome o;
+};
+
+static struct emit_value known_f(enum emit_unit unit, bool known, double v)
+{
+	return known ? EMIT_F64(unit, v) : EMIT_NONE(unit);
+}
+
+static void emit_replay(struct emitter *e, const struct job *j, const char *alloc_text,
+			const struct row *rows, unsigned n)
+{
+	struct stats_config host;
+	memset(&host, 0, sizeof host);
+	stats_config_host(&host);
+	const char *backend = "";
+	for (unsigned i = 0; i < n && !*backend; i++)
+		if (rows[i].ran)
+			backend = rows[i].o.r.backend;
+	emit_begin(e);
+	if (e->fmt == EMIT_JSON) {
+		emit_kv(e, "schema", "schema", EMIT_STR("mmlab-replay"));
+		emit_kv(e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, 1));
+	}
+	emit_object_begin(e, "config", "configuration");
+	emit_kv(e, "allocator", "allocator", EMIT_STR(alloc_text));
+	emit_kv(e, "backend", "backend", EMIT_STR(backend));
+	emit_kv(e, "min_reps", "timed passes, at least", EMIT_U64(EMIT_COUNT, j->reps));
+	emit_kv(e, "min_time_s", "timed, at least", EMIT_F64(EMIT_SECONDS, j->min_secs));
+	emit_kv(e, "mmlab_version", "mmlab version", EMIT_STR(host.mmlab_version));
+	emit_kv(e, "compiler", "compiler", EMIT_STR(host.compiler));
+	emit_kv(e, "host", "host", EMIT_STR(host.host));
+	emit_object_end(e);
+	if (e->fmt == EMIT_TABLE)
+		fputc('\n', e->out);
+
+	uint64_t ops = 0, valid = 0, nutil = 0;
+	double secs = 0, util = 0;
+	bool timed_all = true;
+	emit_table_begin(e, "traces", cols, NCOLS);
+	for (unsigned i = 0; i < n; i++) {
+		const struct replay_result *r = &rows[i].o.r;
+		bool ok = rows[i].ran && r->valid;
+		struct emit_value cells[NCOLS] = {
+			EMIT_STR(rows[i].path),
+			rows[i].ran ? EMIT_U64(EMIT_COUNT, r->ops) : EMIT_NONE(EMIT_COUNT),
+			rows[i].ran ? EMIT_STR(r->valid ? "yes" : "no") : EMIT_NONE(EMIT_TEXT),
+			rows[i].ran ? EMIT_U64(EMIT_BYTES, r->peak_live) : EMIT_NONE(EMIT_BYTES),
+			ok && r->footprint_known ? EMIT_U64(EMIT_BYTES, r->peak_footprint)
+						 : EMIT_NONE(EMIT_BYTES),
+			known_f(EMIT_RATIO, ok && r->utilization >= 0, r->utilization),
+			known_f(EMIT_SECONDS, ok && r->reps > 0, r->secs),
+			known_f(EMIT_RATE, ok && r->ops_per_s >= 0, r->ops_per_s),
+			ok ? EMIT_NONE(EMIT_TEXT) : EMIT_STR(rows[i].ran ? r->why : "the replay failed"),
+		};
+		emit_table_row(e, cells);
+		valid += ok;
+		if (!ok)
+			continue;
+		ops += r->ops;
+		secs += r->secs;
+		timed_all &= r->reps > 0;
+		if (r->utilization >= 0)
+			util += r->utilization, nutil++;
+	}
+	emit_table_end(e);
+	if (e->fmt == EMIT_TABLE)
+		fputc('\n', e->out);
+	emit_object_begin(e, "total", "total (valid traces; utilization is their mean)");
+	emit_kv(e, "traces", "traces", EMIT_U64(EMIT_COUNT, n));
+	emit_kv(e, "valid", "valid", EMIT_U64(EMIT_COUNT, valid));
+	emit_kv(e, "ops", "ops", EMIT_U64(EMIT_COUNT, ops));
+	emit_kv(e, "utilization", "utilization",
+		known_f(EMIT_RATIO, nutil > 0, util / (double)(nutil ? nutil : 1)));
+	emit_kv(e, "time_s", "time", known_f(EMIT_SECONDS, valid > 0 && timed_all, secs));
+	emit_kv(e, "ops_per_s", "throughput",
+		known_f(EMIT_RATE, ops > 0 && timed_all && secs > 0,
+			(double)ops / (secs > 0 ? secs : 1)));
+	emit_object_end(e);
+	emit_end(e);
+}
+
+static int write_json(const char *path, const struct job *j, const char *alloc_text,
+		      const struct row *rows, unsigned n)
+{
+	bool to_stdout = strcmp(path, "-") == 0;
+	FILE *f = to_stdout ? stdout : fopen(path, "w");
+	if (f == NULL) {
+		cli_error("cannot write %s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct emitter e;
+	emit_init(&e, EMIT_JSON, f);
+	emit_replay(&e, j, alloc_text, rows, n);
+	if (!to_stdout && fclose(f) != 0) {
+		cli_error("cannot write %s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int parse_secs(const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	if (errno != 0 || end == text || *end != '\0' || !(v >= 0 && v <= 60))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The allocator's options are checked once here, so a refusal is one
+ * line and status 2 rather than a failure in every child. */
+static int check_allocator(const struct run_spec *s)
+{
+	if (s->alloc->ops == NULL) {
+		cli_error("allocator %s serves only the gc model; replay needs one with an ops table",
+			  s->alloc->name);
+		return EXIT_USAGE;
+	}
+	void *state;
+	char err[256];
+	if (s->alloc->ops->init(&state, s->alloc_options, err, sizeof err) != 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	s->alloc->ops->fini(state);
+	return EXIT_OK;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "allocator", required_argument, 0, 'a' },
+		{ "json", required_argument, 0, OPT_JSON },
+		{ "reps", required_argument, 0, OPT_REPS },
+		{ "min-time", required_argument, 0, OPT_MIN_TIME },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct run_spec spec;
+	spec_init(&spec);
+	struct job j = { .spec = &spec, .reps = 3, .min_secs = 0.05 };
+	opterr = 0;
+	optind = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
+		uint64_t v;
+		switch (opt) {
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case 'a':
+		case OPT_JSON:
+			if (spec_option(&spec, opt, optarg) != 1)
+				return EXIT_USAGE;
+			break;
+		case OPT_REPS:
+			if (parse_u64(optarg, &v) != 0 || v < 1 || v > REPS_MAX) {
+				cli_error("--reps: '%s' is not a number of passes from 1 to %d", optarg,
+					  REPS_MAX);
+				return EXIT_USAGE;
+			}
+			j.reps = (unsigned)v;
+			break;
+		case OPT_MIN_TIME:
+			if (parse_secs(optarg, &j.min_secs) != 0) {
+				cli_error("--min-time: '%s' is not a number of seconds from 0 to 60", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return cli_bad_option("replay", optopt, argv[optind - 1]);
+		}
+	}
+	if (optind == argc) {
+		cli_error("replay: no trace given (see mmlab replay --help)");
+		return EXIT_USAGE;
+	}
+	if (check_allocator(&spec) != EXIT_OK)
+		return EXIT_USAGE;
+	int pre = preload_select(spec.alloc, argc, argv);
+	if (pre != EXIT_OK)
+		return pre;
+
+	unsigned n = (unsigned)(argc - optind);
+	struct trace *traces = calloc(n, sizeof *traces);
+	struct row *rows = calloc(n, sizeof *rows);
+	if (traces == NULL || rows == NULL) {
+		free(traces);
+		free(rows);
+		cli_error("out of memory for %u traces", n);
+		return EXIT_RUN;
+	}
+	int rc = EXIT_OK;
+	for (unsigned i = 0; i < n && rc == EXIT_OK; i++) {
+		char err[512];
+		rows[i].path = argv[optind + (int)i];
+		if (trace_load(rows[i].path, &traces[i], err, sizeof err) != 0) {
+			cli_error("%s", err);
+			rc = EXIT_USAGE;
+		}
+	}
+	char alloc_text[192];
+	snprintf(alloc_text, sizeof alloc_text, "%s%s%s", spec.alloc->name,
+		 *spec.alloc_options ? ":" : "", spec.alloc_options);
+	bool json_only = spec.json_path && strcmp(spec.json_path, "-") == 0;
+	if (rc == EXIT_OK && !json_only) {
+		printf("replaying %u trace%s on %s, each in a fresh process\n\n", n, n == 1 ? "" : "s",
+		       alloc_text);
+		fflush(stdout);
+	}
+	for (unsigned i = 0; i < n && rc != EXIT_USAGE; i++) {
+		int r = replay_one(&j, rows[i].path, &traces[i], &rows[i].o);
+		rows[i].ran = r == EXIT_OK;
+		if (r != EXIT_OK)
+			rc = r;
+		else if (!rows[i].o.r.valid) {
+			cli_error("%s: %s: %s", rows[i].path, alloc_text, rows[i].o.r.why);
+			if (rc == EXIT_OK)
+				rc = EXIT_CHECK;
+		}
+	}
+	if (rc != EXIT_USAGE) {
+		if (!json_only) {
+			struct emitter e;
+			emit_init(&e, EMIT_TABLE, stdout);
+			emit_replay(&e, &j, alloc_text, rows, n);
+		}
+		if (spec.json_path) {
+			int w = write_json(spec.json_path, &j, alloc_text, rows, n);
+			if (rc == EXIT_OK)
+				rc = w;
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		trace_free(&traces[i]);
+	free(traces);
+	free(rows);
+	return rc;
+}
