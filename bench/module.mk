@@ -10,6 +10,9 @@
 BENCH_DEPTH ?= 18
 BENCH_RUNS  ?= 7
 BENCH_CG_DEPTH ?= 15
+# the probes' overhead is a few percent, inside this machine's run-to-run
+# noise at 7 runs: their comparison takes more rounds
+BENCH_PROBE_RUNS ?= 11
 BENCH_BIN   := $(B)/bench
 
 $(BENCH_BIN)/runner: bench/runner.c | $(B)/.deps-ok
@@ -55,7 +58,7 @@ bench-probes: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/probe_cost
 	@echo "== the clock and the probe events"
 	@$(BENCH_BIN)/probe_cost
 	@echo "== binary-trees depth $(BENCH_DEPTH): probes on (the default) against off"
-	@$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
+	@$(BENCH_BIN)/runner -n $(BENCH_PROBE_RUNS) \
 	  $(foreach m,$(MODELS),$(m)-off="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes off" \
 	  $(m)-on="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes on") \
 	  $(foreach m,$(MODELS),-r '$(m)-on/$(m)-off<=1.03')
@@ -67,14 +70,15 @@ bench-probes: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/probe_cost
 # by hand, is bump's floor; docs/allocators.md has the figures.
 BENCH_ALLOCATORS := glibc bump freelist buddy segfit
 
-$(BENCH_BIN)/bt_arena: bench/bt_arena.c | $(B)/.deps-ok
+$(BENCH_BIN)/bt_arena $(BENCH_BIN)/page_touch: $(BENCH_BIN)/%: bench/%.c | $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< -o $@
 
 .PHONY: bench-allocators
 bench: bench-allocators
 
-bench-allocators: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc $(BENCH_BIN)/bt_arena
+bench-allocators: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc $(BENCH_BIN)/bt_arena \
+		  $(BENCH_BIN)/page_touch
 	@echo "== outputs: bt_arena and every allocator against glibc (depth 10)"
 	@$(MMLAB) run -p depth=10 --json /dev/null | sed '/^$$/,$$d' > $(BENCH_BIN)/out.alloc
 	@$(BENCH_BIN)/bt_arena 10 | cmp -s - $(BENCH_BIN)/out.alloc || { echo "bench: bt_arena output differs"; exit 1; }
@@ -83,11 +87,16 @@ bench-allocators: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc $(BENCH_BI
 	  { echo "bench: output on $$a differs"; exit 1; }; done
 	@echo "   identical"
 	@echo "== binary-trees depth $(BENCH_DEPTH), manual model: allocators against glibc"
-	@$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
+	@bytes=$$($(MMLAB) run -q -m manual -a bump -p depth=$(BENCH_DEPTH) --json - | \
+	  sed -n 's/^ *"peak_footprint_bytes": \([0-9]*\).*/\1/p' | head -n 1); \
+	echo "   page-touch: only faulting in bump's peak footprint, $$bytes bytes (bench/page_touch.c)"; \
+	$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
 	  $(foreach a,$(BENCH_ALLOCATORS),$(a)="$(MMLAB) run -q -m manual -a $(a) -p depth=$(BENCH_DEPTH)") \
 	  malloc-program="$(BENCH_BIN)/bt_malloc $(BENCH_DEPTH)" \
 	  arena-program="$(BENCH_BIN)/bt_arena $(BENCH_DEPTH)" \
-	  -r 'segfit/glibc<=0.70' -r 'bump/glibc<=0.30' -r 'arena-program/malloc-program<=0.30'
+	  page-touch="$(BENCH_BIN)/page_touch $$bytes" \
+	  -r 'segfit/glibc<=0.70' -r 'bump/glibc<=0.30' -r 'arena-program/malloc-program<=0.30' \
+	  -r 'page-touch/glibc<=0.30'
 	@echo "== space utilization at depth $(BENCH_DEPTH): peak live / peak footprint"
 	@bench/utilization.sh $(MMLAB) $(BENCH_DEPTH) $(BENCH_ALLOCATORS)
 

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../allocators/allocator.h"
 #include "../runtime/model.h"
@@ -21,6 +22,14 @@ enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_RUN = 3 };
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Strict numbers: the whole text, in range, or -1. */
+/* --json FILE: stdout for "-", else the file created; NULL after one line
+ * on stderr.  cli_json_close finishes it: EXIT_OK, or EXIT_USAGE after one
+ * line.  cli_emit_runs writes the records of several runs as the list
+ * "runs", skipping those not ok (json_out.c). */
+FILE *cli_json_open(const char *path);
+int cli_json_close(FILE *f, const char *path);
+void cli_emit_runs(struct emitter *e, const struct stats *runs, const bool *ok, unsigned n);
+
 int parse_i64(const char *text, int64_t *out);
 int parse_u64(const char *text, uint64_t *out);
 /* A size with an optional K, M, G or T suffix (powers of 1024). */

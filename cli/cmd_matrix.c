@@ -97,32 +97,18 @@ static void emit_runs(struct emitter *e, const struct stats *runs, const bool *o
 static int write_json(const char *path, const struct stats *runs, const bool *ok,
 		      const char *unit)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	if (f == NULL) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
+	FILE *f = cli_json_open(path);
+	if (f == NULL)
 		return EXIT_USAGE;
-	}
 	struct emitter e;
 	emit_init(&e, EMIT_JSON, f);
 	emit_begin(&e);
 	emit_kv(&e, "schema", "schema", EMIT_STR("mmlab-matrix"));
 	emit_kv(&e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, STATS_SCHEMA_VERSION));
 	emit_runs(&e, runs, ok, unit);
-	emit_list_begin(&e, "runs", NULL);
-	for (unsigned m = 0; m < MM_MODEL_COUNT; m++) {
-		if (!ok[m])
-			continue;
-		emit_object_begin(&e, NULL, NULL);
-		stats_emit_members(&e, &runs[m]);
-		emit_object_end(&e);
-	}
-	emit_list_end(&e);
+	cli_emit_runs(&e, runs, ok, MM_MODEL_COUNT);
 	emit_end(&e);
-	if (f != stdout && fclose(f) != 0) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return cli_json_close(f, path);
 }
 
 int cmd_matrix(int argc, char **argv)

@@ -229,20 +229,13 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 static int write_json(const char *path, const struct job *j, const char *alloc_text,
 		      const struct row *rows, unsigned n)
 {
-	bool to_stdout = strcmp(path, "-") == 0;
-	FILE *f = to_stdout ? stdout : fopen(path, "w");
-	if (f == NULL) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
+	FILE *f = cli_json_open(path);
+	if (f == NULL)
 		return EXIT_USAGE;
-	}
 	struct emitter e;
 	emit_init(&e, EMIT_JSON, f);
 	emit_replay(&e, j, alloc_text, rows, n);
-	if (!to_stdout && fclose(f) != 0) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return cli_json_close(f, path);
 }
 
 static int parse_secs(const char *text, double *out)

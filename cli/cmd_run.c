@@ -64,20 +64,13 @@ static void print_line(void *st, const char *text)
 
 static int write_json(const char *path, const struct stats *st)
 {
-	bool to_stdout = strcmp(path, "-") == 0;
-	FILE *f = to_stdout ? stdout : fopen(path, "w");
-	if (f == NULL) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
+	FILE *f = cli_json_open(path);
+	if (f == NULL)
 		return EXIT_USAGE;
-	}
 	struct emitter e;
 	emit_init(&e, EMIT_JSON, f);
 	stats_emit(&e, st);
-	if (!to_stdout && fclose(f) != 0) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return cli_json_close(f, path);
 }
 
 int cmd_run(int argc, char **argv)

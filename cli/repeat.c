@@ -129,32 +129,18 @@ static void emit_repeat(struct emitter *e, const struct stats *runs, const bool 
 static int write_json(const char *path, const struct stats *runs, const bool *ok, unsigned n,
 		      const char *unit)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	if (f == NULL) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
+	FILE *f = cli_json_open(path);
+	if (f == NULL)
 		return EXIT_USAGE;
-	}
 	struct emitter e;
 	emit_init(&e, EMIT_JSON, f);
 	emit_begin(&e);
 	emit_kv(&e, "schema", "schema", EMIT_STR("mmlab-repeat"));
 	emit_kv(&e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, STATS_SCHEMA_VERSION));
 	emit_repeat(&e, runs, ok, n, unit);
-	emit_list_begin(&e, "runs", NULL);
-	for (unsigned i = 0; i < n; i++) {
-		if (!ok[i])
-			continue;
-		emit_object_begin(&e, NULL, NULL);
-		stats_emit_members(&e, &runs[i]);
-		emit_object_end(&e);
-	}
-	emit_list_end(&e);
+	cli_emit_runs(&e, runs, ok, n);
 	emit_end(&e);
-	if (f != stdout && fclose(f) != 0) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
+	return cli_json_close(f, path);
 }
 
 int repeat_run(const struct run_spec *s, unsigned n)

@@ -26,7 +26,7 @@ uint32_t own_grow(struct mm_ctx *c)
 		mm_fail_oom(c, cap * sizeof *t);
 	uint32_t first = old ? old : 1; /* entry 0 stays the null handle */
 	if (old == 0)
-		t[0] = (struct own_entry){ .state = OWN_FREE };
+		t[0] = (struct own_entry){ .gen = OWN_NULL_GEN, .state = OWN_FREE };
 	for (uint64_t i = first; i < cap; i++)
 		t[i] = (struct own_entry){
 			.obj = (void *)(uintptr_t)(i + 1 < cap ? i + 1 : 0),
@@ -69,6 +69,7 @@ void own_reverse_free(struct mm_ctx *c, uint32_t idx, const char *f, int l)
 {
 	struct own_slot parent = SENTINEL;
 	struct own_slot cur = { idx, c->own_table[idx].gen };
+	own_check_unborrowed(c, &c->own_table[idx], f, l);
 
 	for (;;) {
 		struct own_entry *e = &c->own_table[cur.idx];
@@ -123,6 +124,8 @@ void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l)
 void own_use_after_drop(struct mm_ctx *c, const struct own_entry *e, uint32_t gen, const char *f,
 			int l)
 {
+	if (e == c->own_table)
+		own_bad_index(c, 0, f, l);
 	mm_panic(c, f, l,
 		 "use after drop: this handle names an object that was dropped "
 		 "(handle generation %u, object generation %u)",
@@ -134,6 +137,12 @@ void own_use_after_move(struct mm_ctx *c, const char *f, int l)
 	mm_panic(c, f, l,
 		 "use after move: this owned handle was moved into a slot, "
 		 "which owns the object now");
+}
+
+void own_self_move(struct mm_ctx *c, const char *f, int l)
+{
+	mm_panic(c, f, l,
+		 "move into itself: an object cannot own itself, or nothing could ever drop it");
 }
 
 void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const char *rule,
@@ -174,4 +183,15 @@ void own_bad_type(struct mm_ctx *c, const struct mm_type *have, const struct mm_
 		  const char *f, int l)
 {
 	mm_panic(c, f, l, "type mismatch: the object is a %s, not a %s", have->name, want->name);
+}
+
+void own_not_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule,
+		   const char *action, const char *f, int l)
+{
+	const struct own_entry *e = &c->own_table[idx];
+	if (e->gen != gen)
+		own_use_after_drop(c, e, gen, f, l);
+	if (e->state != OWN_LOOSE)
+		own_use_after_move(c, f, l);
+	own_borrowed(c, e, rule, action, f, l);
 }

@@ -37,15 +37,31 @@ static inline __attribute__((always_inline)) struct own_entry *own_child(struct 
 	return &c->own_table[v.idx];
 }
 
-/* The live entry a handle names, or a panic. */
+/* The live entry a handle names, or a panic.  A null handle fails the
+ * generation check: entry 0 carries OWN_NULL_GEN. */
 static inline __attribute__((always_inline)) struct own_entry *own_at(struct mm_ctx *c, uint32_t idx, uint32_t gen,
 				       const char *f, int l)
 {
-	if (__builtin_expect(idx == 0 || idx >= c->own_cap, 0))
+	if (__builtin_expect(idx >= c->own_cap, 0))
 		own_bad_index(c, idx, f, l);
 	struct own_entry *e = &c->own_table[idx];
 	if (__builtin_expect(e->gen != gen, 0))
 		own_use_after_drop(c, e, gen, f, l);
+	return e;
+}
+
+/* The entry of a handle that owns a live object nobody borrows (state
+ * LOOSE, borrow 0): one compare of the meta word, or a panic naming the
+ * rule broken (rule and action as for own_borrowed). */
+static inline __attribute__((always_inline)) struct own_entry *
+own_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule, const char *action,
+	  const char *f, int l)
+{
+	if (__builtin_expect(idx >= c->own_cap, 0))
+		own_bad_index(c, idx, f, l);
+	struct own_entry *e = &c->own_table[idx];
+	if (__builtin_expect(e->meta != OWN_META(gen, 0, OWN_LOOSE), 0))
+		own_not_owner(c, idx, gen, rule, action, f, l);
 	return e;
 }
 
@@ -65,8 +81,7 @@ mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
 	struct own_entry *e = &c->own_table[i];
 	c->own_free = (uint32_t)(uintptr_t)e->obj;
 	e->obj = h;
-	e->borrow = 0;
-	e->state = OWN_LOOSE;
+	e->meta = OWN_META(e->gen, 0, OWN_LOOSE);
 	h->type = t->id;
 	h->aux = own_slot_masks(t);
 	memset(h + 1, 0, n - sizeof *h);
@@ -77,11 +92,7 @@ static inline __attribute__((always_inline)) void mm_drop_at(struct mm_ctx *c, m
 {
 	if (o.idx == 0)
 		return;
-	struct own_entry *e = own_at(c, o.idx, o.gen, f, l);
-	if (__builtin_expect(e->state != OWN_LOOSE, 0))
-		own_use_after_move(c, f, l);
-	if (__builtin_expect(e->borrow != 0, 0))
-		own_borrowed(c, e, "drop while borrowed", "drop", f, l);
+	own_owner(c, o.idx, o.gen, "drop while borrowed", "drop", f, l);
 	mm_pause_begin(c, PROBE_PAUSE_DROP);
 	mm_note_peak(c);
 	c->free_tree(c, o.idx, f, l);
@@ -101,11 +112,7 @@ static inline __attribute__((always_inline)) mm_ref mm_borrow_at(struct mm_ctx *
 
 static inline __attribute__((always_inline)) mm_mut mm_borrow_mut_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 {
-	struct own_entry *e = own_at(c, o.idx, o.gen, f, l);
-	if (__builtin_expect(e->state != OWN_LOOSE, 0))
-		own_use_after_move(c, f, l);
-	if (__builtin_expect(e->borrow != 0, 0))
-		own_borrowed(c, e, "shared XOR mutable", "mutably borrow", f, l);
+	struct own_entry *e = own_owner(c, o.idx, o.gen, "shared XOR mutable", "mutably borrow", f, l);
 	e->borrow = OWN_MUT;
 	return (mm_mut){ o.idx, o.gen };
 }
@@ -157,11 +164,8 @@ own_move_in(struct mm_ctx *c, struct own_entry *pe, unsigned slot, mm_own child,
 {
 	own_check_slot(c, pe, slot, false, f, l);
 	if (child.idx != 0) {
-		struct own_entry *ce = own_at(c, child.idx, child.gen, f, l);
-		if (__builtin_expect(ce->state != OWN_LOOSE, 0))
-			own_use_after_move(c, f, l);
-		if (__builtin_expect(ce->borrow != 0, 0))
-			own_borrowed(c, ce, "move while borrowed", "move", f, l);
+		struct own_entry *ce =
+			own_owner(c, child.idx, child.gen, "move while borrowed", "move", f, l);
 		ce->state = OWN_HELD;
 	}
 	struct own_slot *s = &own_slots(pe)[slot];
@@ -183,11 +187,10 @@ mm_set_at(struct mm_ctx *c, mm_mut p, unsigned slot, mm_own child, const char *f
 static inline __attribute__((always_inline)) void
 mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_own child, const char *f, int l)
 {
-	struct own_entry *pe = own_at(c, p.idx, p.gen, f, l);
-	if (__builtin_expect(pe->state != OWN_LOOSE, 0))
-		own_use_after_move(c, f, l);
-	if (__builtin_expect(pe->borrow != 0, 0))
-		own_borrowed(c, pe, "shared XOR mutable", "write through the owner of", f, l);
+	struct own_entry *pe = own_owner(c, p.idx, p.gen, "shared XOR mutable",
+					 "write through the owner of", f, l);
+	if (__builtin_expect(child.idx == p.idx, 0))
+		own_self_move(c, f, l);
 	own_move_in(c, pe, slot, child, f, l);
 }
 

@@ -9,6 +9,7 @@
 #define MM_MODELS_OWN_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "../mm_ctx.h"
@@ -21,6 +22,21 @@ enum { OWN_FREE, OWN_LOOSE, OWN_HELD };
  * borrow == 0. */
 #define OWN_MUT 0x8000u
 #define OWN_SHARED_MAX 0x7fffu
+
+/* An entry's meta word (see struct own_entry in mm_ctx.h). */
+#define OWN_META(gen, borrow, state) \
+	((uint64_t)(uint32_t)(gen) | (uint64_t)(borrow) << 32 | (uint64_t)(state) << 48)
+#define OWN_META_BORROW(m) ((uint16_t)((m) >> 32))
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "OWN_META assumes little endian");
+_Static_assert(offsetof(struct own_entry, borrow) == offsetof(struct own_entry, gen) + 4 &&
+		       offsetof(struct own_entry, state) == offsetof(struct own_entry, gen) + 6 &&
+		       offsetof(struct own_entry, meta) == offsetof(struct own_entry, gen),
+	       "gen, borrow and state make up meta");
+
+/* Entry 0 is never handed out; its generation is one no null handle
+ * carries, so a null handle fails the generation check. */
+#define OWN_NULL_GEN UINT32_MAX
 
 struct own_slot {
 	uint32_t idx, gen;
@@ -41,9 +57,15 @@ void own_reverse_free(struct mm_ctx *c, uint32_t idx, const char *f, int l);
 void own_release_all(struct mm_ctx *c);
 
 _Noreturn void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l);
+/* A handle that is not the owner of a live, unborrowed object: null, use
+ * after drop, use after move, or borrowed (rule and action name what the
+ * caller was doing, as for own_borrowed). */
+_Noreturn void own_not_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule,
+			     const char *action, const char *f, int l);
 _Noreturn void own_use_after_drop(struct mm_ctx *c, const struct own_entry *e, uint32_t gen,
 				  const char *f, int l);
 _Noreturn void own_use_after_move(struct mm_ctx *c, const char *f, int l);
+_Noreturn void own_self_move(struct mm_ctx *c, const char *f, int l);
 _Noreturn void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const char *rule,
 			    const char *action, const char *f, int l);
 _Noreturn void own_cannot_share(struct mm_ctx *c, const struct own_entry *e, const char *f,
@@ -107,9 +129,7 @@ static inline void own_check_unborrowed(struct mm_ctx *c, const struct own_entry
 static inline void *own_retire(struct mm_ctx *c, uint32_t idx, struct own_entry *e)
 {
 	void *obj = e->obj;
-	e->gen++;
-	e->borrow = 0;
-	e->state = OWN_FREE;
+	e->meta = OWN_META(e->gen + 1, 0, OWN_FREE);
 	e->obj = (void *)(uintptr_t)c->own_free;
 	c->own_free = idx;
 	return obj;
@@ -135,6 +155,9 @@ own_free_walk(struct mm_ctx *c, uint32_t idx, const struct mm_type *types, uint3
 
 	for (;;) {
 		struct own_entry *e = &c->own_table[idx];
+		/* the root is checked by the drop; every other node here */
+		if (__builtin_expect(OWN_META_BORROW(e->meta) != 0, 0))
+			own_check_unborrowed(c, e, f, l);
 		struct mm_hdr *h = e->obj;
 		const struct mm_type *t = &types[ntypes == 1 ? 0 : h->type];
 		struct own_slot *s = (struct own_slot *)(void *)(h + 1);
@@ -143,7 +166,6 @@ own_free_walk(struct mm_ctx *c, uint32_t idx, const struct mm_type *types, uint3
 			uint32_t child = s[i].idx;
 			if (child == 0 || ((t->weak >> i) & 1))
 				continue;
-			own_check_unborrowed(c, &c->own_table[child], f, l);
 			if (next != 0) {
 				if (__builtin_expect(n < OWN_STACK_SLOTS, 1))
 					stack[n++] = next;

@@ -144,6 +144,7 @@ static void move_while_borrowed(void **state)
 	mm_ref r = mm_borrow(c, child);
 	EXPECT_RULE(mm_set_owned(c, parent, 0, child), "move while borrowed");
 	mm_end(c, r);
+	EXPECT_RULE(mm_set_owned(c, child, 1, child), "move into itself");
 	mm_set_owned(c, parent, 0, child);
 	mm_drop(c, parent);
 }
