@@ -1,13 +1,18 @@
 # tests/conformance/ — one suite, run against every allocator.
 #
 # test_conformance runs once per allocator named in MMLAB_ALLOC: the
-# teaching allocators (each freelist policy), the template plug-in and
-# glibc; only glibc is excused from exact figures (MMLAB_EXPECT_EXACT).
+# teaching allocators (each freelist policy), the template plug-in, glibc,
+# and jemalloc, mimalloc and tcmalloc preloaded; only the system ones are
+# excused from exact figures (MMLAB_EXPECT_EXACT).
 # test_plugin_load checks the loader's refusals with the fixtures' bad
 # plug-ins; test_teaching what each teaching allocator adds to the contract.  `make test` runs a 1M-step stress per allocator, in the
 # normal build and under ASan+UBSan; `make stress` a far longer one.
 
 CONF_ALLOCATORS := bump freelist freelist:policy=next freelist:policy=best segfit buddy
+# the system allocators that replace malloc: the suite re-executes itself
+# with the library preloaded; in the normal build only (ASan brings its
+# own malloc)
+CONF_PRELOADED  := jemalloc mimalloc tcmalloc
 CONF_FIXTURES   := $(basename $(notdir $(wildcard tests/conformance/fixtures/*.c)))
 STRESS_OPS      ?= 50000000
 STRESS_SEED     ?= 1
@@ -40,6 +45,10 @@ define conf_run
 	  echo "== conformance $(1) $$a"; \
 	  MMLAB_ALLOC=$$a MMLAB_EXPECT_EXACT=$$exact MMLAB_STRESS_OPS=$(3) \
 	  MMLAB_STRESS_SEED=$(STRESS_SEED) MMLAB=$(B)/$(1)/mmlab $(2) $(call conf_bin,$(1)); done
+	$(if $(filter obj,$(1)),@set -e; for a in $(CONF_PRELOADED); do \
+	  echo "== conformance $(1) $$a (preloaded)"; \
+	  MMLAB_ALLOC=$$a MMLAB_EXPECT_EXACT=0 MMLAB_STRESS_OPS=$(3) MMLAB_STRESS_SEED=$(STRESS_SEED) \
+	  MMLAB=$(B)/$(1)/mmlab $(call conf_bin,$(1)); done)
 	@echo "== plug-in loader $(1)"; MMLAB=$(B)/$(1)/mmlab MMLAB_FIXTURES=$(call conf_fixdir,$(1)) \
 	  MMLAB_PLUGIN=$(call plugin_so,$(1)) $(2) $(call conf_load,$(1))
 	@echo "== teaching allocators $(1)"; MMLAB=$(B)/$(1)/mmlab $(2) $(call conf_teach,$(1))
