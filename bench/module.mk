@@ -89,7 +89,7 @@ bench-allocators: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc $(BENCH_BI
 	@echo "== binary-trees depth $(BENCH_DEPTH), manual model: allocators against glibc"
 	@bytes=$$($(MMLAB) run -q -m manual -a bump -p depth=$(BENCH_DEPTH) --json - | \
 	  sed -n 's/^ *"peak_footprint_bytes": \([0-9]*\).*/\1/p' | head -n 1); \
-	echo "   page-touch: only faulting in bump's peak footprint, $$bytes bytes (bench/page_touch.c)"; \
+	echo "   page-touch: only writing each cache line of bump's peak footprint, $$bytes bytes, once (bench/page_touch.c)"; \
 	$(BENCH_BIN)/runner -n $(BENCH_RUNS) \
 	  $(foreach a,$(BENCH_ALLOCATORS),$(a)="$(MMLAB) run -q -m manual -a $(a) -p depth=$(BENCH_DEPTH)") \
 	  malloc-program="$(BENCH_BIN)/bt_malloc $(BENCH_DEPTH)" \
