@@ -72,14 +72,16 @@ static inline uint64_t *buddy_word(struct buddy *d, struct buddy_arena *a, unsig
 static inline bool buddy_is_free(struct buddy *d, struct buddy_arena *a, unsigned k, size_t off)
 {
 	uint64_t mask;
-	return (*buddy_word(d, a, k, off, &mask) & mask) != 0;
+	const uint64_t *w = buddy_word(d, a, k, off, &mask); /* before mask is read */
+	return (*w & mask) != 0;
 }
 
 /* Put the block at offset off of arena a on order k's list, bit set. */
 static inline void buddy_put(struct buddy *d, struct buddy_arena *a, unsigned k, size_t off)
 {
 	uint64_t mask;
-	*buddy_word(d, a, k, off, &mask) |= mask;
+	uint64_t *w = buddy_word(d, a, k, off, &mask); /* before mask is read */
+	*w |= mask;
 	struct buddy_node *n = (struct buddy_node *)(void *)((char *)a + off);
 	struct buddy_node *head = &d->lists[k];
 	n->prev = head;
@@ -93,7 +95,8 @@ static inline void buddy_put(struct buddy *d, struct buddy_arena *a, unsigned k,
 static inline void buddy_take(struct buddy *d, struct buddy_arena *a, unsigned k, size_t off)
 {
 	uint64_t mask;
-	*buddy_word(d, a, k, off, &mask) &= ~mask;
+	uint64_t *w = buddy_word(d, a, k, off, &mask); /* before mask is read */
+	*w &= ~mask;
 	struct buddy_node *n = (struct buddy_node *)(void *)((char *)a + off);
 	n->prev->next = n->next;
 	n->next->prev = n->prev;

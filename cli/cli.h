@@ -87,7 +87,7 @@ const char *spec_alloc_name(const struct run_spec *s, enum mm_model model);
 void spec_config(const struct run_spec *s, enum mm_model model, struct stats_config *c);
 
 /* Report a getopt failure for a subcommand; returns EXIT_USAGE. */
-int cli_bad_option(const char *cmd, int optopt, const char *arg);
+int cli_bad_option(const char *cmd, int opt, const char *arg);
 
 /* Run one model in a fresh child process and read its stats back.
  * EXIT_OK, or EXIT_RUN after printing why. */

@@ -22,10 +22,10 @@ void cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int cli_bad_option(const char *cmd, int optopt, const char *arg)
+int cli_bad_option(const char *cmd, int opt, const char *arg)
 {
-	if (optopt != 0 && optopt < OPT_SEED && arg == NULL)
-		cli_error("%s: unknown option '-%c' (see mmlab %s --help)", cmd, optopt, cmd);
+	if (opt != 0 && opt < OPT_SEED && arg == NULL)
+		cli_error("%s: unknown option '-%c' (see mmlab %s --help)", cmd, opt, cmd);
 	else if (arg != NULL)
 		cli_error("%s: unknown option or missing value: '%s' (see mmlab %s --help)", cmd,
 			  arg, cmd);

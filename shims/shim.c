@@ -276,13 +276,18 @@ size_t malloc_usable_size(void *p)
 	return p == NULL ? 0 : (size_t)head_of(p)->size;
 }
 
-/* The names glibc's own internals and some programs call. */
-void *__libc_malloc(size_t size) __attribute__((copy(malloc), alias("malloc")));
-void __libc_free(void *p) __attribute__((copy(free), alias("free")));
-void *__libc_calloc(size_t n, size_t size) __attribute__((copy(calloc), alias("calloc")));
-void *__libc_realloc(void *p, size_t size) __attribute__((copy(realloc), alias("realloc")));
-void *__libc_memalign(size_t align, size_t size)
-	__attribute__((copy(memalign), alias("memalign")));
+/* The names glibc's own internals and some programs call.  gcc's copy
+ * attribute gives each alias its target's attributes; clang lacks it. */
+#if defined(__has_attribute) && __has_attribute(copy)
+#define SHIM_ALIAS(f) __attribute__((copy(f), alias(#f)))
+#else
+#define SHIM_ALIAS(f) __attribute__((alias(#f)))
+#endif
+void *__libc_malloc(size_t size) SHIM_ALIAS(malloc);
+void __libc_free(void *p) SHIM_ALIAS(free);
+void *__libc_calloc(size_t n, size_t size) SHIM_ALIAS(calloc);
+void *__libc_realloc(void *p, size_t size) SHIM_ALIAS(realloc);
+void *__libc_memalign(size_t align, size_t size) SHIM_ALIAS(memalign);
 
 /* At exit, with MMLAB_STATS set: the run's figures as an mmlab stats
  * record (shim_report.c). */
