@@ -3,7 +3,8 @@
  * matrix and friends never run two models in one process: peak RSS is a
  * per-process high-water mark, Boehm's heap is process-wide, and one
  * crash must not take the whole table down.  The child writes its stats
- * as JSON to fd 3 (a pipe) and its workload output nowhere.
+ * as JSON to fd 3 (a pipe) and its workload output nowhere.  The fork
+ * with a pipe and the wait are shared with `mmlab replay` (cli.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,30 @@ static char *read_all(int fd, size_t *len)
 	}
 	*len = n;
 	return buf;
+}
+
+pid_t cli_fork_piped(int fds[2], int flags)
+{
+	if (pipe2(fds, flags) != 0) {
+		cli_error("cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		cli_error("cannot fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+	}
+	return pid;
+}
+
+int cli_wait(pid_t pid)
+{
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
 }
 
 int child_run(const struct run_spec *s, enum mm_model model, struct stats *out)
@@ -83,18 +108,9 @@ int child_run(const struct run_spec *s, enum mm_model model, struct stats *out)
 	argv[n] = NULL;
 
 	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		cli_error("cannot create a pipe: %s", strerror(errno));
+	pid_t pid = cli_fork_piped(fds, O_CLOEXEC);
+	if (pid < 0)
 		return EXIT_RUN;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		cli_error("cannot fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return EXIT_RUN;
-	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 		if (dup2(fds[1], 3) < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0)
@@ -107,9 +123,7 @@ int child_run(const struct run_spec *s, enum mm_model model, struct stats *out)
 	size_t len = 0;
 	char *text = read_all(fds[0], &len);
 	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int status = cli_wait(pid);
 	const char *model_name = mm_model_name(model);
 	int rc = EXIT_RUN;
 	if (WIFSIGNALED(status)) {

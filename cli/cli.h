@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "../allocators/allocator.h"
 #include "../runtime/model.h"
@@ -88,6 +89,12 @@ void spec_config(const struct run_spec *s, enum mm_model model, struct stats_con
 
 /* Report a getopt failure for a subcommand; returns EXIT_USAGE. */
 int cli_bad_option(const char *cmd, int opt, const char *arg);
+
+/* fork() with a pipe made first (pipe2 flags): 0 in the child, the
+ * child's pid in the parent, or -1 after one line on stderr with both
+ * ends closed.  cli_wait reaps the child and returns its wait status. */
+pid_t cli_fork_piped(int fds[2], int flags);
+int cli_wait(pid_t pid);
 
 /* Run one model in a fresh child process and read its stats back.
  * EXIT_OK, or EXIT_RUN after printing why. */

@@ -103,8 +103,7 @@ static int write_json(const char *path, const struct stats *runs, const bool *ok
 	struct emitter e;
 	emit_init(&e, EMIT_JSON, f);
 	emit_begin(&e);
-	emit_kv(&e, "schema", "schema", EMIT_STR("mmlab-matrix"));
-	emit_kv(&e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, STATS_SCHEMA_VERSION));
+	emit_schema(&e, "mmlab-matrix", STATS_SCHEMA_VERSION);
 	emit_runs(&e, runs, ok, unit);
 	cli_emit_runs(&e, runs, ok, MM_MODEL_COUNT);
 	emit_end(&e);

@@ -82,18 +82,9 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 		      struct outcome *o)
 {
 	int fds[2];
-	if (pipe(fds) != 0) {
-		cli_error("cannot create a pipe: %s", strerror(errno));
+	pid_t pid = cli_fork_piped(fds, 0);
+	if (pid < 0)
 		return EXIT_RUN;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		cli_error("cannot fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return EXIT_RUN;
-	}
 	if (pid == 0) {
 		close(fds[0]);
 		child(j, t, fds[1]);
@@ -109,9 +100,7 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 		got += (size_t)n;
 	}
 	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int status = cli_wait(pid);
 	if (WIFSIGNALED(status)) {
 		cli_error("%s: the replay on %s was killed by signal %d (%s)", path,
 			  j->spec->alloc->name, WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -164,10 +153,7 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 		if (rows[i].ran)
 			backend = rows[i].o.r.backend;
 	emit_begin(e);
-	if (e->fmt == EMIT_JSON) {
-		emit_kv(e, "schema", "schema", EMIT_STR("mmlab-replay"));
-		emit_kv(e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, 1));
-	}
+	emit_schema(e, "mmlab-replay", 1);
 	emit_object_begin(e, "config", "configuration");
 	emit_kv(e, "allocator", "allocator", EMIT_STR(alloc_text));
 	emit_kv(e, "backend", "backend", EMIT_STR(backend));

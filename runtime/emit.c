@@ -198,6 +198,14 @@ void emit_begin(struct emitter *e)
 	}
 }
 
+void emit_schema(struct emitter *e, const char *schema, unsigned version)
+{
+	if (e->fmt != EMIT_JSON)
+		return;
+	emit_kv(e, "schema", "schema", EMIT_STR(schema));
+	emit_kv(e, "schema_version", "schema version", EMIT_U64(EMIT_COUNT, version));
+}
+
 void emit_end(struct emitter *e)
 {
 	if (e->fmt == EMIT_JSON) {

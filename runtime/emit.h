@@ -71,6 +71,9 @@ void emit_init(struct emitter *e, enum emit_format fmt, FILE *out);
 /* The document: a JSON object, or nothing around a table. */
 void emit_begin(struct emitter *e);
 void emit_end(struct emitter *e);
+/* A document's "schema" and "schema_version" keys; JSON only (a table
+ * says nothing). */
+void emit_schema(struct emitter *e, const char *schema, unsigned version);
 
 void emit_object_begin(struct emitter *e, const char *key, const char *label);
 void emit_object_end(struct emitter *e);

@@ -331,11 +331,7 @@ static void emit_timeline(struct emitter *e, const struct stats_timeline *tl)
 
 void stats_emit_members(struct emitter *e, const struct stats *s)
 {
-	if (e->fmt == EMIT_JSON) {
-		emit_kv(e, "schema", "schema", EMIT_STR(STATS_SCHEMA));
-		emit_kv(e, "schema_version", "schema version",
-			EMIT_U64(EMIT_COUNT, STATS_SCHEMA_VERSION));
-	}
+	emit_schema(e, STATS_SCHEMA, STATS_SCHEMA_VERSION);
 	emit_config(e, &s->config);
 	emit_object_begin(e, "results", "results");
 	char buf[128];

@@ -4,7 +4,7 @@
 # compile_fail/ asks the compiler, so it runs once.  Each suite is one
 # program; SUITES_<dir> lists them so other modules can add their own.
 
-SUPPORT_SRCS := tests/support/cmd.c
+SUPPORT_SRCS := tests/support/cmd.c tests/support/json_check.c
 UNIT_TESTS   := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 E2E_TESTS    := $(basename $(notdir $(wildcard tests/e2e/test_*.c)))
 

@@ -13,7 +13,6 @@
 #include "runtime/json.h"
 #include "tests/support/test.h"
 
-#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
 
 static void expect_usage_error(const char *const argv[], const char *needle)
 {
@@ -118,14 +117,6 @@ static void run_prints_output_then_stats(void **state)
 	}
 }
 
-static const struct json *need(const struct json *obj, const char *key)
-{
-	const struct json *m = json_get(obj, key);
-	if (m == NULL)
-		fail_msg("the JSON dump has no \"%s\"", key);
-	return m;
-}
-
 static void json_dump_has_documented_keys(void **state)
 {
 	(void)state;
@@ -144,10 +135,7 @@ static void json_dump_has_documented_keys(void **state)
 	size_t n = fread(text, 1, sizeof text, f);
 	fclose(f);
 	unlink(path);
-	char err[128];
-	struct json *j = json_parse(text, n, err, sizeof err);
-	if (j == NULL)
-		fail_msg("dump does not parse: %s", err);
+	struct json *j = need_json(text, n);
 	assert_string_equal(need(j, "schema")->string, "mmlab-stats");
 	assert_int_equal(need(j, "schema_version")->u64, 1);
 	const struct json *cfg = need(j, "config");
@@ -174,8 +162,7 @@ static void json_dump_has_documented_keys(void **state)
 	/* --json - writes the JSON alone to stdout */
 	r = cmd_run(MMLAB("run", "-m", "gc", "-p", "depth=6", "--json", "-"));
 	assert_int_equal(r.status, 0);
-	j = json_parse(r.out, strlen(r.out), err, sizeof err);
-	assert_non_null(j);
+	j = need_json(r.out, strlen(r.out));
 	assert_string_equal(need(need(j, "config"), "allocator")->string, "bdwgc");
 	assert_true(need(need(j, "results"), "leaked_bytes")->kind == JSON_NULL);
 	json_free(j);
@@ -220,9 +207,7 @@ static void matrix_runs_every_model(void **state)
 	size_t n = fread(text, 1, sizeof text, f);
 	fclose(f);
 	unlink(path);
-	char err[128];
-	struct json *j = json_parse(text, n, err, sizeof err);
-	assert_non_null(j);
+	struct json *j = need_json(text, n);
 	assert_int_equal(need(j, "runs")->count, 4);
 	assert_int_equal(need(j, "table")->count, 4);
 	json_free(j);

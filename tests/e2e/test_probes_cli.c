@@ -9,27 +9,15 @@
 #include "runtime/json.h"
 #include "tests/support/test.h"
 
-#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
 
 static struct json *run_json(const char *const argv[])
 {
 	struct cmd_result r = cmd_run(argv);
 	if (r.status != 0)
 		fail_msg("%s %s: status %d, stderr \"%s\"", argv[1], argv[2], r.status, r.err);
-	char err[128];
-	struct json *j = json_parse(r.out, strlen(r.out), err, sizeof err);
-	if (j == NULL)
-		fail_msg("the JSON does not parse: %s", err);
+	struct json *j = need_json(r.out, strlen(r.out));
 	cmd_free(&r);
 	return j;
-}
-
-static const struct json *need(const struct json *obj, const char *key)
-{
-	const struct json *m = json_get(obj, key);
-	if (m == NULL)
-		fail_msg("the JSON has no \"%s\"", key);
-	return m;
 }
 
 static void levels_show_in_the_json(void **state)

@@ -12,30 +12,12 @@
 #include "runtime/json.h"
 #include "tests/support/test.h"
 
-#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
 
 static const char *const shipped[] = {
 	"traces/small-blocks.rep", "traces/realloc-growth.rep", "traces/fragment.rep",
 	"traces/large-blocks.rep", "traces/binary-trees.trace",
 };
 enum { NSHIPPED = sizeof shipped / sizeof shipped[0] };
-
-static const struct json *need(const struct json *obj, const char *key)
-{
-	const struct json *m = json_get(obj, key);
-	if (m == NULL)
-		fail_msg("the JSON has no \"%s\"", key);
-	return m;
-}
-
-static struct json *parse(const char *text)
-{
-	char err[128];
-	struct json *j = json_parse(text, strlen(text), err, sizeof err);
-	if (j == NULL)
-		fail_msg("the JSON does not parse: %s", err);
-	return j;
-}
 
 static void shipped_traces_replay_valid(void **state)
 {
@@ -49,7 +31,7 @@ static void shipped_traces_replay_valid(void **state)
 		struct cmd_result r = cmd_run(argv);
 		if (r.status != 0)
 			fail_msg("%s: status %d, stderr %s", allocators[a], r.status, r.err);
-		struct json *j = parse(r.out);
+		struct json *j = need_json(r.out, strlen(r.out));
 		assert_string_equal(need(j, "schema")->string, "mmlab-replay");
 		assert_string_equal(need(need(j, "config"), "allocator")->string, allocators[a]);
 		uint64_t ops = 0;
@@ -150,7 +132,7 @@ static void record_then_replay(void **state)
 					      "depth=8", "-q", "--record", trace, "--json", "-"));
 	if (run.status != 0)
 		fail_msg("run --record: status %d, %s", run.status, run.err);
-	struct json *rj = parse(run.out);
+	struct json *rj = need_json(run.out, strlen(run.out));
 	const struct json *res = need(rj, "results");
 	uint64_t allocs = need(res, "allocs")->u64, peak = need(res, "peak_live_bytes")->u64;
 	const char *allocators[] = { "glibc", "segfit" };
@@ -159,7 +141,7 @@ static void record_then_replay(void **state)
 						    "--min-time", "0", "--json", "-", trace));
 		if (r.status != 0)
 			fail_msg("replay: status %d, %s", r.status, r.err);
-		struct json *j = parse(r.out);
+		struct json *j = need_json(r.out, strlen(r.out));
 		const struct json *t = need(j, "traces")->child;
 		assert_string_equal(need(t, "valid")->string, "yes");
 		/* every object allocated was freed: two operations each */

@@ -263,9 +263,7 @@ static void stats_at_exit(void **state)
 		fclose(f);
 		text[n] = '\0';
 		char err[256];
-		struct json *j = json_parse(text, n, err, sizeof err);
-		if (j == NULL)
-			fail_msg("the stats do not parse: %s", err);
+		struct json *j = need_json(text, n);
 		static struct stats st;
 		if (stats_from_json(j, &st, err, sizeof err) != 0)
 			fail_msg("not a stats record: %s", err);

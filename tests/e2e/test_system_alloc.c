@@ -14,7 +14,6 @@
 #include "runtime/json.h"
 #include "tests/support/test.h"
 
-#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
 #define ENV(...) ((const char *const[]){ "env", __VA_ARGS__, NULL })
 
 static const struct {
@@ -30,23 +29,6 @@ enum { NBACKENDS = sizeof backends / sizeof backends[0] };
 static bool sanitized(void)
 {
 	return getenv("MMLAB_SANITIZED") != NULL;
-}
-
-static const struct json *need(const struct json *obj, const char *key)
-{
-	const struct json *m = json_get(obj, key);
-	if (m == NULL)
-		fail_msg("the JSON has no \"%s\"", key);
-	return m;
-}
-
-static struct json *parse(const char *text)
-{
-	char err[128];
-	struct json *j = json_parse(text, strlen(text), err, sizeof err);
-	if (j == NULL)
-		fail_msg("the JSON does not parse: %s", err);
-	return j;
 }
 
 /* The directory of this process's libc, where Debian keeps the others. */
@@ -82,7 +64,7 @@ static void each_backend_serves_the_run(void **state)
 						    "--json", "-"));
 		if (r.status != 0)
 			fail_msg("%s: status %d, %s", name, r.status, r.err);
-		struct json *j = parse(r.out);
+		struct json *j = need_json(r.out, strlen(r.out));
 		assert_string_equal(need(need(j, "config"), "allocator")->string, name);
 		const struct json *a = need(j, "allocator");
 		assert_string_equal(need(a, "backend")->string, name);
@@ -118,7 +100,7 @@ static void replay_and_matrix_use_the_backend(void **state)
 						    "traces/binary-trees.trace"));
 		if (r.status != 0)
 			fail_msg("replay -a %s: status %d, %s", backends[i].name, r.status, r.err);
-		struct json *j = parse(r.out);
+		struct json *j = need_json(r.out, strlen(r.out));
 		assert_string_equal(need(need(j, "config"), "backend")->string, backends[i].name);
 		assert_string_equal(need(need(j, "traces")->child, "valid")->string, "yes");
 		json_free(j);
@@ -178,7 +160,7 @@ static void the_library_serving_malloc_is_checked(void **state)
 	struct cmd_result r = cmd_run(ENV(preload, mmlab_path(), "run", "-a", "glibc", "-p",
 					  "depth=6", "-q", "--json", "-"));
 	assert_int_equal(r.status, 0);
-	struct json *j = parse(r.out);
+	struct json *j = need_json(r.out, strlen(r.out));
 	assert_string_equal(need(need(j, "allocator"), "backend")->string, "glibc");
 	json_free(j);
 	cmd_free(&r);

@@ -32,4 +32,13 @@ const char *mmlab_path(void);
 /* Count the lines of a text (a final line without '\n' counts). */
 int count_lines(const char *text);
 
+/* An argv for the mmlab under test: MMLAB("run", "-q"). */
+#define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
+
+/* JSON in a test (json_check.c): the n bytes of text parsed, and a
+ * member of an object; either fails the test with a sentence instead. */
+struct json;
+struct json *need_json(const char *text, size_t n);
+const struct json *need(const struct json *obj, const char *key);
+
 #endif
