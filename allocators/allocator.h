@@ -1,4 +1,5 @@
-/* allocator.h — the plug point under the manual, rc and own models.
+/* allocator.h — the plug point under the manual, rc and own models, and
+ * the ABI a compiled plug-in is held to.
  *
  * An allocator is one const ops table over opaque state.  Every free and
  * realloc is sized (the caller passes the size it asked for), so teaching
@@ -7,6 +8,11 @@
  * leaves the old block intact); init returns nonzero with a message in err;
  * nothing here prints or exits.  Blocks of 16 bytes or more are 16-byte
  * aligned; smaller ones are aligned to the largest power of two <= size.
+ *
+ * ABI: both structs a plug-in shares with mmlab open with struct alloc_abi
+ * (a magic word, the version and the sizes it was built with).  Fields are
+ * only ever appended, each new one optional, and every addition bumps
+ * ALLOC_ABI_VERSION; docs/plugins.md states the rule.
  */
 #ifndef ALLOC_ALLOCATOR_H
 #define ALLOC_ALLOCATOR_H
@@ -18,45 +24,88 @@
 #define ALLOC_ALIGN 16
 #define ALLOC_RAW_MAX 24
 
+/* "mmla": tells a versioned table from anything else at that address. */
+#define ALLOC_ABI_MAGIC 0x616c6d6du
+/* 1: the first versioned layout. */
+#define ALLOC_ABI_VERSION 1
+
+struct alloc_abi {
+	uint32_t magic;      /* ALLOC_ABI_MAGIC */
+	uint16_t version;    /* ALLOC_ABI_VERSION of the header built against */
+	uint16_t ops_size;   /* sizeof(struct alloc_ops) there */
+	uint32_t stats_size; /* sizeof(struct alloc_stats) there */
+	uint32_t spare;      /* 0 */
+};
+
+/* The first member of every ops table: `.abi = ALLOC_ABI_CURRENT,`. */
+#define ALLOC_ABI_CURRENT                                                     \
+	{ ALLOC_ABI_MAGIC, ALLOC_ABI_VERSION, (uint16_t)sizeof(struct alloc_ops), \
+	  (uint32_t)sizeof(struct alloc_stats), 0 }
+
 /* One backend-specific figure, named as the backend names it. */
 struct alloc_raw {
 	char key[32];
 	uint64_t value;
 };
 
+/* X(ID, field, what) — the normalized figures, declared once: the struct
+ * members, their ALLOC_KNOW_ bits, the JSON keys and the heap sampler's
+ * columns all come from this list.  Gauges read at one instant, except the
+ * two peaks, which are high-water marks the allocator keeps exactly.
+ * Append only (ABI). */
+#define ALLOC_FIGURES(X)                                                           \
+	X(REQUESTED, requested, "bytes asked for, live")                           \
+	X(ALLOCATED, allocated, "bytes handed out, live, with rounding")           \
+	X(FOOTPRINT, footprint, "bytes held from the OS")                          \
+	X(RESIDENT, resident, "bytes of the footprint in RAM")                     \
+	X(FREE, free_bytes, "footprint not handed out")                            \
+	X(LARGEST_FREE, largest_free, "the largest block one request could get")   \
+	X(PEAK_ALLOCATED, peak_allocated, "high-water mark of allocated, exact")    \
+	X(PEAK_FOOTPRINT, peak_footprint, "high-water mark of footprint, exact")
+
+enum alloc_figure {
+#define ALLOC_FIGURE_ENUM(id, field, what) ALLOC_FIG_##id,
+	ALLOC_FIGURES(ALLOC_FIGURE_ENUM)
+#undef ALLOC_FIGURE_ENUM
+	ALLOC_FIGURE_COUNT
+};
+
+enum {
+#define ALLOC_KNOW_BIT(id, field, what) ALLOC_KNOW_##id = 1u << ALLOC_FIG_##id,
+	ALLOC_FIGURES(ALLOC_KNOW_BIT)
+#undef ALLOC_KNOW_BIT
+};
+
 /* Normalized figures; a field the backend cannot know has its bit clear
  * in `known` (ALLOC_KNOW_*) and reads zero.  Self-contained (no pointers),
- * so a copy or a record read back from JSON stands on its own. */
+ * so a copy or a record read back from JSON stands on its own.  The
+ * figures come last, so a figure appended to ALLOC_FIGURES is appended to
+ * the struct: that, and a new ABI version, is the only way it changes. */
 struct alloc_stats {
-	uint64_t requested;    /* bytes asked for, live */
-	uint64_t allocated;    /* bytes handed out, live, with rounding */
-	uint64_t footprint;    /* bytes held from the OS */
-	uint64_t resident;     /* bytes of the footprint in RAM */
-	uint64_t free_bytes;   /* footprint not handed out */
-	uint64_t largest_free; /* the largest block one request could get */
-	uint64_t peak_allocated; /* high-water marks, where the allocator */
-	uint64_t peak_footprint; /* keeps them exactly */
 	unsigned known;
-	char backend[32];      /* name of the raw figures' source */
+	char backend[32]; /* name of the raw figures' source */
 	unsigned nraw;
 	struct alloc_raw raw[ALLOC_RAW_MAX];
+#define ALLOC_FIGURE_MEMBER(id, field, what) uint64_t field;
+	ALLOC_FIGURES(ALLOC_FIGURE_MEMBER)
+#undef ALLOC_FIGURE_MEMBER
 };
+
+_Static_assert(ALLOC_FIGURE_COUNT <= 32, "every figure has a bit in known");
+
+/* The JSON key and meaning of figure f (NULL when out of range). */
+const char *alloc_figure_key(enum alloc_figure f);
+const char *alloc_figure_what(enum alloc_figure f);
+/* Figure f of s, whether or not it is known. */
+uint64_t alloc_figure(const struct alloc_stats *s, enum alloc_figure f);
+/* Set figure f of s and its known bit. */
+void alloc_figure_set(struct alloc_stats *s, enum alloc_figure f, uint64_t v);
 
 /* Append one raw figure (ignored once the array is full). */
 void alloc_stats_raw(struct alloc_stats *s, const char *key, uint64_t value);
 
-enum {
-	ALLOC_KNOW_REQUESTED = 1u << 0,
-	ALLOC_KNOW_ALLOCATED = 1u << 1,
-	ALLOC_KNOW_FOOTPRINT = 1u << 2,
-	ALLOC_KNOW_RESIDENT = 1u << 3,
-	ALLOC_KNOW_FREE = 1u << 4,
-	ALLOC_KNOW_LARGEST_FREE = 1u << 5,
-	ALLOC_KNOW_PEAK_ALLOCATED = 1u << 6,
-	ALLOC_KNOW_PEAK_FOOTPRINT = 1u << 7,
-};
-
 struct alloc_ops {
+	struct alloc_abi abi; /* ALLOC_ABI_CURRENT */
 	const char *name;
 	const char *summary;
 	/* options: the text after "NAME:" on the command line, or "" */
@@ -69,6 +118,11 @@ struct alloc_ops {
 	void (*stats)(void *state, struct alloc_stats *out);
 	void (*fini)(void *state);
 };
+
+/* Check a table against this header: 0 when it may be used, or -1 with one
+ * sentence in err naming both versions (an unversioned table, a newer one,
+ * or sizes that do not fit the version it claims). */
+int alloc_abi_check(const struct alloc_abi *abi, char *err, size_t errlen);
 
 /* The ops table of the process's own malloc (glibc, or the library the
  * CLI preloaded).  Models call malloc/free directly when they see it, so

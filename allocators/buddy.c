@@ -330,6 +330,7 @@ static void buddy_fini(void *state)
 }
 
 const struct alloc_ops alloc_buddy = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "buddy",
 	.summary = BUDDY_SUMMARY,
 	.init = buddy_init,

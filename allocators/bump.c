@@ -217,6 +217,7 @@ static void bump_fini(void *state)
 }
 
 const struct alloc_ops alloc_bump = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "bump",
 	.summary = BUMP_SUMMARY,
 	.init = bump_init,

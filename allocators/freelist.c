@@ -400,6 +400,7 @@ static void fl_fini(void *state)
 }
 
 const struct alloc_ops alloc_freelist = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "freelist",
 	.summary = FREELIST_SUMMARY,
 	.init = fl_init,

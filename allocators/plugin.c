@@ -15,7 +15,9 @@
 #define PLUGIN_SYMBOL "mmlab_allocator"
 
 struct plug {
-	const struct alloc_ops *ops;
+	const struct alloc_ops *ops; /* &table */
+	struct alloc_ops table;      /* the plug-in's, widened to this ABI */
+	uint32_t stats_size;         /* its struct alloc_stats's size */
 	void *state;
 	void *dl;
 	char name[32]; /* the table's name: the stats' backend when it gives none */
@@ -74,10 +76,17 @@ static int plug_init(void **state, const char *options, char *err, size_t errlen
 		return -1;
 	}
 	dlerror();
-	p->ops = dlsym(p->dl, PLUGIN_SYMBOL);
-	if (p->ops == NULL)
+	const struct alloc_ops *theirs = dlsym(p->dl, PLUGIN_SYMBOL);
+	if (theirs == NULL)
 		return plug_refuse(p, err, errlen, path,
 				   "exports no 'const struct alloc_ops " PLUGIN_SYMBOL "'");
+	char why[256];
+	if (alloc_abi_check(&theirs->abi, why, sizeof why) != 0)
+		return plug_refuse(p, err, errlen, path, why);
+	/* An older table is shorter: the fields it lacks stay NULL, as absent. */
+	memcpy(&p->table, theirs, theirs->abi.ops_size);
+	p->stats_size = theirs->abi.stats_size;
+	p->ops = &p->table;
 	if (p->ops->alloc == NULL || p->ops->free == NULL)
 		return plug_refuse(p, err, errlen, path,
 				   PLUGIN_SYMBOL " has a NULL alloc or free (both are required)");
@@ -135,12 +144,25 @@ static void plug_reset(void *state)
 		p->ops->reset(p->state);
 }
 
+/* The plug-in fills a record of its own version's size; an older one
+ * leaves the figures appended since then zero and unknown. */
 static void plug_stats(void *state, struct alloc_stats *out)
 {
 	struct plug *p = state;
 	*out = (struct alloc_stats){ 0 };
-	if (p->ops->stats != NULL)
-		p->ops->stats(p->state, out);
+	if (p->ops->stats != NULL) {
+		if (p->stats_size == sizeof *out) {
+			p->ops->stats(p->state, out);
+		} else {
+			struct alloc_stats *theirs = calloc(1, p->stats_size);
+			if (theirs == NULL)
+				return;
+			p->ops->stats(p->state, theirs);
+			memcpy(out, theirs, p->stats_size < sizeof *out ? p->stats_size : sizeof *out);
+			free(theirs);
+			out->known &= (1u << ALLOC_FIGURE_COUNT) - 1;
+		}
+	}
 	out->backend[sizeof out->backend - 1] = '\0';
 	if (out->backend[0] == '\0')
 		snprintf(out->backend, sizeof out->backend, "%s", p->name);
@@ -164,6 +186,7 @@ bool alloc_plugin_resets(void *state)
 }
 
 const struct alloc_ops alloc_plugin = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "plugin",
 	.summary = PLUGIN_SUMMARY,
 	.init = plug_init,

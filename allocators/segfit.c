@@ -370,6 +370,7 @@ static void seg_fini(void *state)
 }
 
 const struct alloc_ops alloc_segfit = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "segfit",
 	.summary = SEGFIT_SUMMARY,
 	.init = seg_init,

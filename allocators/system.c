@@ -59,6 +59,7 @@ static void sys_fini(void *state)
 }
 
 const struct alloc_ops alloc_system = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "system",
 	.summary = "the process's malloc",
 	.init = sys_init,

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/clock.h"
-#include "runtime/probe_record.h"
+#include "runtime/probes/clock.h"
+#include "runtime/probes/probe_record.h"
 
 static int cmp_u64(const void *a, const void *b)
 {

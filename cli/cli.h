@@ -12,10 +12,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "../allocators/allocator.h"
-#include "../runtime/model.h"
-#include "../runtime/stats.h"
-#include "../workloads/workload.h"
+#include "allocators/allocator.h"
+#include "runtime/models/model.h"
+#include "runtime/stats/stats.h"
+#include "workloads/workload.h"
 
 enum { EXIT_OK = 0, EXIT_CHECK = 1, EXIT_USAGE = 2, EXIT_RUN = 3 };
 

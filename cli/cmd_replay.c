@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../replay/replay.h"
-#include "../runtime/emit.h"
-#include "../runtime/stats.h"
+#include "replay/replay.h"
+#include "runtime/stats/emit.h"
+#include "runtime/stats/stats.h"
 #include "cli.h"
 
 static const char usage[] =

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runtime/session.h"
+#include "runtime/session/session.h"
 #include "cli.h"
 
 static const char usage[] =

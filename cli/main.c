@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runtime/version.h"
+#include "runtime/stats/version.h"
 #include "cli.h"
 
 static const char usage[] =

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../allocators/sys_backend.h"
+#include "allocators/sys_backend.h"
 #include "cli.h"
 
 #define PRELOAD_GUARD "MMLAB_PRELOAD"

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../replay/record.h"
-#include "../replay/trace.h"
-#include "../runtime/session.h"
-#include "../runtime/version.h"
+#include "replay/record.h"
+#include "replay/trace.h"
+#include "runtime/session/session.h"
+#include "runtime/stats/version.h"
 #include "cli.h"
 
 int run_record_check(const struct run_spec *s, bool repeat)

@@ -245,6 +245,7 @@ static void rec_fini(void *st)
 }
 
 const struct alloc_ops record_ops = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "record",
 	.summary = "writes every call of the allocator it wraps to a trace",
 	.init = rec_init,

@@ -7,7 +7,7 @@
 #ifndef REPLAY_RECORD_H
 #define REPLAY_RECORD_H
 
-#include "../allocators/allocator.h"
+#include "allocators/allocator.h"
 
 extern const struct alloc_ops record_ops;
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../allocators/allocator.h"
+#include "allocators/allocator.h"
 #include "trace.h"
 
 struct replay_result {

@@ -6,7 +6,7 @@
  * mmap, never malloc (see struct trace). */
 #include "trace.h"
 
-#include "../allocators/pages.h"
+#include "allocators/pages.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,2 +1,3 @@
-# runtime/ — the workload API, the four models, probes, stats, emitter.
-LIB_SRCS += $(wildcard runtime/*.c runtime/models/*.c)
+# runtime/ — one folder per job: api/ (mm.h and its context), models/,
+# probes/, stats/ and session/ (docs/architecture.md has the layering).
+LIB_SRCS += $(wildcard runtime/*/*.c)

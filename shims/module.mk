@@ -12,7 +12,7 @@ SHIM_DIR  := $(B)/shims
 SHIMS     := $(foreach a,$(SHIM_ALLOCATORS),$(SHIM_DIR)/libmmlab-$(a).so)
 SHIM_BASE_SRCS := $(filter-out allocators/system.c allocators/registry.c allocators/plugin.c \
   allocators/sys_%.c,$(wildcard allocators/*.c)) \
-  runtime/emit.c runtime/stats.c runtime/json.c runtime/probe.c shims/shim_report.c
+  runtime/stats/emit.c runtime/stats/stats.c runtime/stats/json.c runtime/probes/probe.c shims/shim_report.c
 SHIM_BASE := $(B)/pic/libshimbase.a
 
 $(B)/pic/%.o: %.c | $(B)/.deps-ok

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "allocators/builtin.h"
-#include "shims/shim_report.h"
+#include "shim_report.h"
 
 struct shim_head {
 	uint64_t size;    /* what the program asked for */

@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "runtime/stats.h"
+#include "runtime/stats/stats.h"
 
 /* 34 KiB: too much for the stack of a thread that happens to exit last. */
 static struct stats record;

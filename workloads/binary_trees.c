@@ -7,7 +7,7 @@
  * program's, byte for byte; the checksum folds every line's numbers, and
  * ops counts every node allocated.  As in the reference, n below 6 runs as 6.
  */
-#include "../runtime/mm.h"
+#include "runtime/api/mm.h"
 #include "workload.h"
 
 enum { BT_NODE };

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "../runtime/mm_job.h"
+#include "runtime/api/mm_job.h"
 #include "workload.h"
 
 void wl_print(struct mm_job *job, const char *fmt, ...)

@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "../runtime/mm_type.h"
-#include "../runtime/model.h"
+#include "runtime/api/mm_type.h"
+#include "runtime/models/model.h"
 
 struct mm_ctx;
 struct mm_job;

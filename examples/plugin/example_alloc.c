@@ -212,6 +212,7 @@ static void ex_fini(void *state)
 
 /* The one symbol mmlab looks for. */
 const struct alloc_ops mmlab_allocator = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "example",
 	.summary = "quick fit: 64 exact-size free lists on 64 KiB chunks",
 	.init = ex_init,

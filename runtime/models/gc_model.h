@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "../mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 int gc_model_init(struct mm_ctx *c, char *err, size_t errlen);
 void gc_model_fini(struct mm_ctx *c);

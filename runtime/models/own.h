@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include "../mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 #include "own_table.h"
 
 typedef struct { uint32_t idx, gen; } mm_own;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#include "../mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 enum { OWN_FREE, OWN_LOOSE, OWN_HELD };
 

@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 struct mm_obj;
 typedef struct mm_obj *mm_own;

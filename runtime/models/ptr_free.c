@@ -9,7 +9,7 @@
  */
 #include "ptr_free.h"
 
-#include "../mm_type.h"
+#include "runtime/api/mm_type.h"
 
 static char sentinel_byte;
 #define SENTINEL ((struct mm_obj *)(void *)&sentinel_byte)

@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#include "../mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 struct mm_obj;
 

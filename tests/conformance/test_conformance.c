@@ -17,8 +17,8 @@
 
 #include "allocators/builtin.h"
 #include "allocators/sys_backend.h"
-#include "runtime/mm.h"
-#include "runtime/session.h"
+#include "runtime/api/mm.h"
+#include "runtime/session/session.h"
 #include "tests/support/test.h"
 #include "workloads/workload.h"
 

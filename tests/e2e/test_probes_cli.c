@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/json.h"
+#include "runtime/stats/json.h"
 #include "tests/support/test.h"
 
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "runtime/json.h"
+#include "runtime/stats/json.h"
 #include "tests/support/test.h"
 
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "runtime/json.h"
-#include "runtime/stats.h"
+#include "runtime/stats/json.h"
+#include "runtime/stats/stats.h"
 #include "tests/support/test.h"
 
 static char dir[] = "/tmp/mmlab-shims-XXXXXX";

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "runtime/json.h"
+#include "runtime/stats/json.h"
 #include "tests/support/test.h"
 
 #define ENV(...) ((const char *const[]){ "env", __VA_ARGS__, NULL })

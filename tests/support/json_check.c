@@ -1,6 +1,6 @@
 /* json_check.c — reading a JSON dump in a test: parse it or fail, and
  * look a member up or fail, so a missing key names itself. */
-#include "runtime/json.h"
+#include "runtime/stats/json.h"
 #include "test.h"
 
 struct json *need_json(const char *text, size_t n)

@@ -8,7 +8,7 @@
  * overflow the walk's stack and fall back to pointer reversal.
  * Define SUITE_MODEL (and the MM_MODEL_ macro) before including it.
  */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 #include "tests/support/test.h"
 
 enum { T_PAIR, T_WIDE, T_BACK };

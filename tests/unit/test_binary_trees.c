@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/session.h"
+#include "runtime/session/session.h"
 #include "tests/support/test.h"
 #include "workloads/workload.h"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "runtime/stats.h"
+#include "runtime/stats/stats.h"
 #include "tests/support/test.h"
 
 static void fixed_record(struct stats *s)

@@ -5,7 +5,7 @@
  * docs/metrics.md works through; the pure ratios and their limits too. */
 #include <stdlib.h>
 
-#include "runtime/session.h"
+#include "runtime/session/session.h"
 #include "tests/support/test.h"
 
 struct fake {
@@ -66,6 +66,7 @@ static void fake_fini(void *st)
 }
 
 static const struct alloc_ops fake_ops = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "fake",
 	.summary = "predictable figures for the tests",
 	.init = fake_init,

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "runtime/histogram.h"
+#include "runtime/probes/histogram.h"
 #include "tests/support/test.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;

@@ -5,7 +5,7 @@
  * many blocks and escapes; the log reads back what was appended. */
 #include <stdlib.h>
 
-#include "runtime/mmu.h"
+#include "runtime/probes/mmu.h"
 #include "tests/support/test.h"
 
 struct pause {

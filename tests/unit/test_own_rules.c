@@ -5,7 +5,7 @@
  * file:line it was given, which must be the line of the offending call.
  */
 #define MM_MODEL_OWN
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 #include "tests/support/test.h"
 
 enum { T_PAIR, T_WEAKLY, T_DATA };

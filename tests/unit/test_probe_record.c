@@ -3,8 +3,8 @@
  * A synthetic second-long run (fifty 1 ms frees, one 20 ms collection, a step
  * every 10 ms, three heap samples) through the recorder: counts and totals
  * exact, percentiles within 1%, MMU as worked by hand, stray events ignored. */
-#include "runtime/probe_record.h"
-#include "runtime/probe_stats.h"
+#include "runtime/probes/probe_record.h"
+#include "runtime/session/probe_stats.h"
 #include "tests/support/test.h"
 
 #define MS 1000000ull

@@ -3,8 +3,8 @@
  * A million samples fit TL_POINTS points at the interval that just fits; a
  * spike survives every merge; unknown figures stay unknown; a real run is
  * sampled at least every 10 ms. */
-#include "runtime/session.h"
-#include "runtime/timeline.h"
+#include "runtime/session/session.h"
+#include "runtime/probes/timeline.h"
 #include "tests/support/test.h"
 #include "workloads/workload.h"
 

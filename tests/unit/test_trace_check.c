@@ -152,6 +152,7 @@ static void b_fini(void *st)
 }
 
 static const struct alloc_ops broken = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "broken", .summary = "one fault", .init = b_init, .alloc = b_alloc,
 	.free = b_free, .realloc = b_realloc, .stats = b_stats, .fini = b_fini,
 };

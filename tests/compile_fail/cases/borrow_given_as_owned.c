@@ -1,6 +1,6 @@
 /* expect: incompatible type
  * Dropping needs ownership: a shared borrow cannot be dropped. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 static const struct mm_type t = { .name = "t", .id = 0, .nslots = 1 };
 

@@ -1,6 +1,6 @@
 /* expect: incompatible type
  * A borrow never becomes ownership by assignment. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 void f(struct mm_ctx *c, mm_own o);
 void f(struct mm_ctx *c, mm_own o)

@@ -1,6 +1,6 @@
 /* expect: incompatible type
  * A mutable borrow is ended with mm_end_mut; the kinds do not mix. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 void f(struct mm_ctx *c, mm_own o);
 void f(struct mm_ctx *c, mm_own o)

@@ -1,6 +1,6 @@
 /* expect: ignoring return value
  * An owned reference must be used: dropping it on the floor is a leak. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 static const struct mm_type t = { .name = "t", .id = 0, .nslots = 1 };
 

@@ -1,6 +1,6 @@
 /* expect: ignoring return value
  * Moving a value out of a slot hands you ownership you must use. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 void f(struct mm_ctx *c, mm_mut m);
 void f(struct mm_ctx *c, mm_mut m)

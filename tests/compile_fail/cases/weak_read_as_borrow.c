@@ -1,6 +1,6 @@
 /* expect: incompatible type
  * A weak handle must be upgraded (which may fail) before it is read. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 mm_ref f(struct mm_ctx *c, mm_weak w);
 mm_ref f(struct mm_ctx *c, mm_weak w)

@@ -1,6 +1,6 @@
 /* expect: incompatible type
  * Writing a slot needs a mutable borrow (or the owner), not a shared one. */
-#include "runtime/mm.h"
+#include "runtime/api/mm.h"
 
 static const struct mm_type t = { .name = "t", .id = 0, .nslots = 1 };
 

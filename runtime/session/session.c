@@ -9,11 +9,11 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "models/gc_model.h"
-#include "probe_alloc.h"
-#include "probe_record.h"
+#include "runtime/models/gc_model.h"
+#include "runtime/probes/probe_alloc.h"
+#include "runtime/probes/probe_record.h"
 #include "probe_stats.h"
-#include "sampler.h"
+#include "runtime/probes/sampler.h"
 
 static uint64_t peak_rss_bytes(void)
 {

@@ -1,7 +1,7 @@
 /* probe_stats.c — the recorder's histograms, log and timeline as stats. */
 #include "probe_stats.h"
 
-#include "mmu.h"
+#include "runtime/probes/mmu.h"
 
 static double seconds(uint64_t ns)
 {

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 struct probe_alloc {
 	const struct alloc_ops *inner;

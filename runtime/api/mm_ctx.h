@@ -15,11 +15,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "../allocators/allocator.h"
-#include "clock.h"
-#include "model.h"
+#include "allocators/allocator.h"
+#include "runtime/probes/clock.h"
+#include "runtime/models/model.h"
 #include "mm_type.h"
-#include "probe.h"
+#include "runtime/probes/probe.h"
 
 struct mm_ctx;
 struct sampler;

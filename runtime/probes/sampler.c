@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/gc_model.h"
+#include "runtime/models/gc_model.h"
 
 static struct mm_ctx *_Atomic ticking_ctx; /* whose flags the tick raises */
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "mm_ctx.h"
+#include "runtime/api/mm_ctx.h"
 
 /* The allocator's figures can be dear (glibc's mallinfo2 walks every free
  * chunk), so below `full` a sample reads them only while the time spent on

@@ -9,8 +9,8 @@
 #ifndef MM_PROBE_STATS_H
 #define MM_PROBE_STATS_H
 
-#include "probe_record.h"
-#include "stats.h"
+#include "runtime/probes/probe_record.h"
+#include "runtime/stats/stats.h"
 
 void probe_stats_fill(const struct probe_record *r, struct stats *s);
 

@@ -11,10 +11,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../allocators/allocator.h"
+#include "allocators/allocator.h"
 #include "emit.h"
 #include "json.h"
-#include "probe.h"
+#include "runtime/probes/probe.h"
 
 /* The version changes whenever a key changes meaning; keys may be added
  * without a change (readers ignore keys they do not know). */

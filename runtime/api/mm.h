@@ -22,16 +22,16 @@
 #include "mm_job.h"
 
 #if defined(MM_MODEL_MANUAL)
-#include "models/manual.h"
+#include "runtime/models/manual.h"
 #define MM_MODEL_SUFFIX manual
 #elif defined(MM_MODEL_RC)
-#include "models/rc.h"
+#include "runtime/models/rc.h"
 #define MM_MODEL_SUFFIX rc
 #elif defined(MM_MODEL_GC)
-#include "models/gc.h"
+#include "runtime/models/gc.h"
 #define MM_MODEL_SUFFIX gc
 #elif defined(MM_MODEL_OWN)
-#include "models/own.h"
+#include "runtime/models/own.h"
 #define MM_MODEL_SUFFIX own
 #else
 #error "compile workloads with one of -DMM_MODEL_MANUAL, -DMM_MODEL_RC, -DMM_MODEL_GC, -DMM_MODEL_OWN"

@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "mm_ctx.h"
-#include "mm_job.h"
-#include "stats.h"
+#include "runtime/api/mm_ctx.h"
+#include "runtime/api/mm_job.h"
+#include "runtime/stats/stats.h"
 
 enum session_status {
 	SESSION_OK = 0,

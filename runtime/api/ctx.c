@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/gc_model.h"
-#include "models/own_table.h"
-#include "models/ptr_free.h"
+#include "runtime/models/gc_model.h"
+#include "runtime/models/own_table.h"
+#include "runtime/models/ptr_free.h"
 
 static const mm_free_tree_fn generic_free[MM_MODEL_COUNT];
 

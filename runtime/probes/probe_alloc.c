@@ -54,6 +54,7 @@ static void no_fini(void *st)
 }
 
 const struct alloc_ops probe_alloc_ops = {
+	.abi = ALLOC_ABI_CURRENT,
 	.name = "timed",
 	.summary = "times the allocation calls of the allocator it wraps",
 	.init = no_init,
