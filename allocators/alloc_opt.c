@@ -6,10 +6,8 @@
  */
 #include "alloc_opt.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 int alloc_opt_next(const char **text, struct alloc_opt *o, const char *who, char *err,
@@ -37,35 +35,48 @@ int alloc_opt_next(const char **text, struct alloc_opt *o, const char *who, char
 	return 1;
 }
 
+int alloc_parse_size(const char *text, uint64_t *out)
+{
+	if (text == NULL || *text < '0' || *text > '9')
+		return -1;
+	uint64_t n = 0;
+	const char *p = text;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (n > (UINT64_MAX - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	static const char units[] = "kmgt";
+	unsigned shift = 0;
+	if (*p != '\0') {
+		char c = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+		const char *u = c != '\0' ? strchr(units, c) : NULL;
+		if (u == NULL)
+			return -1;
+		shift = 10u * (unsigned)(u - units + 1);
+		p++;
+		if (strcmp(p, "") != 0 && strcmp(p, "B") != 0 && strcmp(p, "iB") != 0)
+			return -1;
+	}
+	if (shift != 0 && n > (UINT64_MAX >> shift))
+		return -1;
+	*out = n << shift;
+	return 0;
+}
+
 int alloc_opt_size(const struct alloc_opt *o, size_t min, size_t max, size_t *out,
 		   const char *who, char *err, size_t errlen)
 {
-	const char *v = o->value;
-	char *end = NULL;
-	unsigned long long n = 0;
-	int ok = *v >= '0' && *v <= '9';
-	if (ok) {
-		errno = 0;
-		n = strtoull(v, &end, 10);
-		ok = errno == 0;
-	}
-	unsigned shift = 0;
-	if (ok && *end != '\0') {
-		const char *units = "KMG";
-		const char *u = strchr(units, *end & ~0x20);
-		ok = u != NULL && *end != '\0' && end[1] == '\0';
-		shift = ok ? 10u * (unsigned)(u - units + 1) : 0;
-	}
-	if (ok && n > (SIZE_MAX >> shift))
-		ok = 0;
-	size_t bytes = ok ? (size_t)n << shift : 0;
-	if (!ok || bytes < min || bytes > max) {
+	uint64_t n = 0;
+	int ok = alloc_parse_size(o->value, &n) == 0 && n <= SIZE_MAX;
+	if (!ok || n < min || n > max) {
 		snprintf(err, errlen,
 			 "%s: %s='%s' is not a size from %zu to %zu bytes (e.g. 64K, 4M)", who,
-			 o->key, v, min, max);
+			 o->key, o->value, min, max);
 		return -1;
 	}
-	*out = bytes;
+	*out = (size_t)n;
 	return 0;
 }
 

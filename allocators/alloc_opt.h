@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct alloc_opt {
 	char key[32];
@@ -20,7 +21,14 @@ struct alloc_opt {
 int alloc_opt_next(const char **text, struct alloc_opt *o, const char *who, char *err,
 		   size_t errlen);
 
-/* The value as a size ("64K", "4M", "1G" or bytes) within [min, max].
+/* A size: decimal digits, then optionally K, M, G or T (powers of 1024,
+ * either case), optionally followed by "B" or "iB".  Nothing else: no
+ * sign, no space, no other suffix, no value above UINT64_MAX.  The one
+ * size reader of mmlab (the CLI's --mem-limit uses it too).  0, or -1. */
+int alloc_parse_size(const char *text, uint64_t *out);
+
+/* The value as a size (alloc_parse_size: "64K", "4M", "1G" or bytes)
+ * within [min, max].
  * Returns 0, or -1 with a message in err. */
 int alloc_opt_size(const struct alloc_opt *o, size_t min, size_t max, size_t *out,
 		   const char *who, char *err, size_t errlen);

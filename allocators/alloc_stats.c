@@ -10,10 +10,11 @@
 #include "allocator.h"
 
 static const struct {
-	const char *key, *what;
+	const char *key, *label, *what;
 	size_t offset;
 } figures[] = {
-#define ALLOC_FIGURE_ROW(id, field, what) { #field, what, offsetof(struct alloc_stats, field) },
+#define ALLOC_FIGURE_ROW(id, field, label, what) \
+	{ #field, label, what, offsetof(struct alloc_stats, field) },
 	ALLOC_FIGURES(ALLOC_FIGURE_ROW)
 #undef ALLOC_FIGURE_ROW
 };
@@ -21,6 +22,11 @@ static const struct {
 const char *alloc_figure_key(enum alloc_figure f)
 {
 	return (unsigned)f < ALLOC_FIGURE_COUNT ? figures[f].key : NULL;
+}
+
+const char *alloc_figure_label(enum alloc_figure f)
+{
+	return (unsigned)f < ALLOC_FIGURE_COUNT ? figures[f].label : NULL;
 }
 
 const char *alloc_figure_what(enum alloc_figure f)
@@ -57,10 +63,13 @@ static const struct {
 	uint32_t stats_size;
 } abi_sizes[ALLOC_ABI_VERSION + 1] = {
 	[1] = { 88, 1064 },
+	[2] = { 88, 1088 }, /* + reserved, committed, peak_reserved */
+	[3] = { 88, 1112 }, /* + peak_requested, allocated_at_peak, footprint_at_peak */
 };
 
 _Static_assert(sizeof(struct alloc_ops) == 88, "a new ops field is a new ABI version");
-_Static_assert(sizeof(struct alloc_stats) == 1064, "a new figure is a new ABI version");
+_Static_assert(sizeof(struct alloc_stats) == 1112, "a new figure is a new ABI version");
+_Static_assert(offsetof(struct alloc_stats, reserved) == 1064, "version 1's figures come first");
 
 int alloc_abi_check(const struct alloc_abi *abi, char *err, size_t errlen)
 {

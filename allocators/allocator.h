@@ -26,8 +26,9 @@
 
 /* "mmla": tells a versioned table from anything else at that address. */
 #define ALLOC_ABI_MAGIC 0x616c6d6du
-/* 1: the first versioned layout. */
-#define ALLOC_ABI_VERSION 1
+/* 1: the first versioned layout.  2: figures reserved, committed and
+ * peak_reserved appended to struct alloc_stats. */
+#define ALLOC_ABI_VERSION 3
 
 struct alloc_abi {
 	uint32_t magic;      /* ALLOC_ABI_MAGIC */
@@ -48,30 +49,37 @@ struct alloc_raw {
 	uint64_t value;
 };
 
-/* X(ID, field, what) — the normalized figures, declared once: the struct
- * members, their ALLOC_KNOW_ bits, the JSON keys and the heap sampler's
- * columns all come from this list.  Gauges read at one instant, except the
- * two peaks, which are high-water marks the allocator keeps exactly.
- * Append only (ABI). */
-#define ALLOC_FIGURES(X)                                                           \
-	X(REQUESTED, requested, "bytes asked for, live")                           \
-	X(ALLOCATED, allocated, "bytes handed out, live, with rounding")           \
-	X(FOOTPRINT, footprint, "bytes held from the OS")                          \
-	X(RESIDENT, resident, "bytes of the footprint in RAM")                     \
-	X(FREE, free_bytes, "footprint not handed out")                            \
-	X(LARGEST_FREE, largest_free, "the largest block one request could get")   \
-	X(PEAK_ALLOCATED, peak_allocated, "high-water mark of allocated, exact")    \
-	X(PEAK_FOOTPRINT, peak_footprint, "high-water mark of footprint, exact")
+/* X(ID, field, label, what) — the normalized figures, declared once: the
+ * struct members, their ALLOC_KNOW_ bits, the JSON keys (field), the table
+ * rows (label) and the reader all come from this list.  Gauges read at one
+ * instant; the peaks are high-water marks the allocator keeps exactly, and
+ * the two "at peak" figures are read at the moment requested peaked, so
+ * fragmentation there is exact.  Append only (ABI). */
+#define ALLOC_FIGURES(X)                                                                                \
+	X(REQUESTED, requested, "requested", "bytes asked for, live")                                   \
+	X(ALLOCATED, allocated, "allocated", "bytes handed out, live, rounding included")               \
+	X(FOOTPRINT, footprint, "footprint", "bytes held from the OS")                                  \
+	X(RESIDENT, resident, "resident", "bytes of the footprint in RAM")                              \
+	X(FREE, free_bytes, "free", "footprint not handed out")                                         \
+	X(LARGEST_FREE, largest_free, "largest free block", "the largest block one request gets")       \
+	X(PEAK_ALLOCATED, peak_allocated, "peak allocated", "high-water mark of allocated")             \
+	X(PEAK_FOOTPRINT, peak_footprint, "peak footprint", "high-water mark of footprint")             \
+	X(RESERVED, reserved, "reserved", "address space mapped")                                       \
+	X(COMMITTED, committed, "committed", "bytes touched or made resident")                          \
+	X(PEAK_RESERVED, peak_reserved, "peak reserved", "high-water mark of reserved")                 \
+	X(PEAK_REQUESTED, peak_requested, "peak requested", "high-water mark of requested")             \
+	X(ALLOCATED_AT_PEAK, allocated_at_peak, "allocated at peak", "allocated when requested peaked") \
+	X(FOOTPRINT_AT_PEAK, footprint_at_peak, "footprint at peak", "footprint when requested peaked")
 
 enum alloc_figure {
-#define ALLOC_FIGURE_ENUM(id, field, what) ALLOC_FIG_##id,
+#define ALLOC_FIGURE_ENUM(id, field, label, what) ALLOC_FIG_##id,
 	ALLOC_FIGURES(ALLOC_FIGURE_ENUM)
 #undef ALLOC_FIGURE_ENUM
 	ALLOC_FIGURE_COUNT
 };
 
 enum {
-#define ALLOC_KNOW_BIT(id, field, what) ALLOC_KNOW_##id = 1u << ALLOC_FIG_##id,
+#define ALLOC_KNOW_BIT(id, field, label, what) ALLOC_KNOW_##id = 1u << ALLOC_FIG_##id,
 	ALLOC_FIGURES(ALLOC_KNOW_BIT)
 #undef ALLOC_KNOW_BIT
 };
@@ -86,15 +94,17 @@ struct alloc_stats {
 	char backend[32]; /* name of the raw figures' source */
 	unsigned nraw;
 	struct alloc_raw raw[ALLOC_RAW_MAX];
-#define ALLOC_FIGURE_MEMBER(id, field, what) uint64_t field;
+#define ALLOC_FIGURE_MEMBER(id, field, label, what) uint64_t field;
 	ALLOC_FIGURES(ALLOC_FIGURE_MEMBER)
 #undef ALLOC_FIGURE_MEMBER
 };
 
 _Static_assert(ALLOC_FIGURE_COUNT <= 32, "every figure has a bit in known");
 
-/* The JSON key and meaning of figure f (NULL when out of range). */
+/* The JSON key, table label and meaning of figure f (NULL when out of
+ * range). */
 const char *alloc_figure_key(enum alloc_figure f);
+const char *alloc_figure_label(enum alloc_figure f);
 const char *alloc_figure_what(enum alloc_figure f);
 /* Figure f of s, whether or not it is known. */
 uint64_t alloc_figure(const struct alloc_stats *s, enum alloc_figure f);

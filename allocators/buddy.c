@@ -3,7 +3,9 @@
  * Order-k blocks (16 B to 2 MiB) sit at multiples of 2^k in 4 MiB-aligned
  * arenas, so a buddy is one flipped offset bit away; a bitmap per order says
  * which free blocks start where.  Invariants: a block is on its order's list
- * iff its bit is set; two free buddies of one order never coexist.
+ * iff its bit is set; two free buddies of one order never coexist.  An
+ * arena is reserved whole; a page counts committed from the first time a
+ * block covering it is handed out or a free block's links are written in it.
  */
 #include "builtin.h"
 
@@ -20,6 +22,8 @@
 #define BUDDY_ARENA_ORDER 22u
 #define BUDDY_ARENA ((size_t)1 << BUDDY_ARENA_ORDER)
 #define BUDDY_BLOCK_MAX ((size_t)1 << BUDDY_TOP)
+#define BUDDY_PAGE_ORDER 12u /* the committed figure's granule: 4 KiB pages */
+#define BUDDY_PAGES (BUDDY_ARENA >> BUDDY_PAGE_ORDER)
 
 struct buddy_node {
 	struct buddy_node *next, *prev;
@@ -31,7 +35,8 @@ struct buddy_node {
 struct buddy_arena {
 	struct buddy_arena *next, *prev;
 	uint64_t used;  /* bytes handed out from this arena */
-	uint64_t spare;
+	uint64_t committed;                  /* bytes of its touched pages */
+	uint64_t touched[BUDDY_PAGES / 64];  /* bit p: page p is committed */
 	uint64_t bits[]; /* the bitmaps of orders BUDDY_MIN..BUDDY_TOP, in order */
 };
 
@@ -76,9 +81,31 @@ static inline bool buddy_is_free(struct buddy *d, struct buddy_arena *a, unsigne
 	return (*w & mask) != 0;
 }
 
+/* Count the pages of [off, off + len) committed, those not yet counted. */
+static void buddy_touch(struct buddy *d, struct buddy_arena *a, size_t off, size_t len)
+{
+	size_t last = (off + len - 1) >> BUDDY_PAGE_ORDER;
+	for (size_t p = off >> BUDDY_PAGE_ORDER; p <= last; p++) {
+		uint64_t m = (uint64_t)1 << (p & 63);
+		if (!(a->touched[p / 64] & m)) {
+			a->touched[p / 64] |= m;
+			a->committed += (size_t)1 << BUDDY_PAGE_ORDER;
+			book_commit(&d->book, (size_t)1 << BUDDY_PAGE_ORDER);
+		}
+	}
+}
+
+static inline void buddy_touch_one(struct buddy *d, struct buddy_arena *a, size_t off)
+{
+	size_t p = off >> BUDDY_PAGE_ORDER;
+	if (__builtin_expect(!(a->touched[p / 64] & ((uint64_t)1 << (p & 63))), 0))
+		buddy_touch(d, a, off, 1);
+}
+
 /* Put the block at offset off of arena a on order k's list, bit set. */
 static inline void buddy_put(struct buddy *d, struct buddy_arena *a, unsigned k, size_t off)
 {
+	buddy_touch_one(d, a, off); /* its links are written there */
 	uint64_t mask;
 	uint64_t *w = buddy_word(d, a, k, off, &mask); /* before mask is read */
 	*w |= mask;
@@ -122,7 +149,8 @@ static bool buddy_arena_new(struct buddy *d)
 	struct buddy_arena *a = pages_map(BUDDY_ARENA, BUDDY_ARENA, d->map_flags);
 	if (a == NULL)
 		return false;
-	book_map(&d->book, BUDDY_ARENA);
+	book_reserve(&d->book, BUDDY_ARENA);
+	buddy_touch(d, a, 0, d->meta); /* the head and the bitmaps */
 	a->prev = NULL;
 	a->next = d->arenas;
 	if (d->arenas != NULL)
@@ -163,7 +191,8 @@ static void buddy_arena_emptied(struct buddy *d, struct buddy_arena *a)
 		d->arenas = a->next;
 	if (a->next != NULL)
 		a->next->prev = a->prev;
-	book_unmap(&d->book, BUDDY_ARENA);
+	book_decommit(&d->book, a->committed);
+	book_unreserve(&d->book, BUDDY_ARENA);
 	pages_unmap(a, BUDDY_ARENA);
 }
 
@@ -189,6 +218,10 @@ static void *buddy_alloc(void *state, size_t size)
 		buddy_put(d, a, j, off + ((size_t)1 << j));
 	}
 	a->used += (size_t)1 << k;
+	if (k >= BUDDY_PAGE_ORDER)
+		buddy_touch(d, a, off, (size_t)1 << k);
+	else
+		buddy_touch_one(d, a, off);
 	book_give(&d->book, size, (size_t)1 << k);
 	return n;
 }
@@ -238,7 +271,7 @@ static void *buddy_realloc(void *state, void *ptr, size_t old_size, size_t new_s
 		size_t released = ((size_t)1 << ko) - ((size_t)1 << kn);
 		a->used -= released;
 		book_take(&d->book, 0, released);
-		d->book.requested += new_size - old_size;
+		book_resize(&d->book, old_size, new_size);
 		return ptr;
 	}
 	void *q = buddy_alloc(d, new_size);
@@ -270,7 +303,32 @@ static void buddy_reset(void *state)
 	buddy_unmap_all(d);
 	d->book.requested = 0;
 	d->book.allocated = 0;
-	d->book.footprint = pages_round(sizeof *d);
+	d->book.footprint = d->book.reserved = pages_round(sizeof *d);
+}
+
+static bool buddy_all_touched(const struct buddy_arena *a, size_t off, size_t len)
+{
+	for (size_t p = off >> BUDDY_PAGE_ORDER; p <= (off + len - 1) >> BUDDY_PAGE_ORDER; p++)
+		if (!(a->touched[p / 64] & ((uint64_t)1 << (p & 63))))
+			return false;
+	return true;
+}
+
+/* The largest 2^k a request gets without committing a page: the block
+ * allocation would split for it (the head of the least non-empty order at
+ * or above k) must have its first 2^k bytes committed already. */
+static uint64_t buddy_largest_free(struct buddy *d)
+{
+	for (unsigned k = BUDDY_TOP + 1; k-- > BUDDY_MIN;) {
+		uint32_t fit = d->nonempty >> k << k;
+		if (fit == 0)
+			continue;
+		struct buddy_node *n = d->lists[__builtin_ctz(fit)].next;
+		struct buddy_arena *a = buddy_arena_of(n);
+		if (buddy_all_touched(a, buddy_offset(a, n), (size_t)1 << k))
+			return (uint64_t)1 << k;
+	}
+	return 0;
 }
 
 static void buddy_stats(void *state, struct alloc_stats *out)
@@ -279,11 +337,15 @@ static void buddy_stats(void *state, struct alloc_stats *out)
 	uint64_t arenas = 0;
 	for (struct buddy_arena *a = d->arenas; a != NULL; a = a->next)
 		arenas++;
-	uint64_t largest = d->nonempty ? (uint64_t)1 << (31 - __builtin_clz(d->nonempty)) : 0;
+	uint64_t largest = buddy_largest_free(d);
 	book_fill(&d->book, out, "buddy", largest);
 	alloc_stats_raw(out, "arenas", arenas);
+	/* the largest free block, committed or not */
+	alloc_stats_raw(out, "largest_block",
+			d->nonempty ? (uint64_t)1 << (31 - __builtin_clz(d->nonempty)) : 0);
 	alloc_stats_raw(out, "metadata_per_arena", d->meta);
 	alloc_stats_raw(out, "large_blocks", d->large.count);
+	alloc_stats_raw(out, "large_cached", d->large.cached);
 }
 
 static int buddy_init(void **state, const char *options, char *err, size_t errlen)

@@ -299,7 +299,7 @@ static void *fl_realloc(void *state, void *ptr, size_t old_size, size_t new_size
 	size_t need = fl_need(new_size), size = fl_size(b);
 	if (need <= size) {
 		book_take(&f->book, 0, fl_shrink(f, b, need));
-		f->book.requested += new_size - old_size;
+		book_resize(&f->book, old_size, new_size);
 		return ptr;
 	}
 	/* Grow into a free next block when the two together are enough. */

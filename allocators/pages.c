@@ -29,7 +29,7 @@ size_t pages_round(size_t bytes)
 	return (bytes + page - 1) & ~(page - 1);
 }
 
-void *pages_map(size_t bytes, size_t align, unsigned flags)
+static void *pages_mmap(size_t bytes, size_t align, int prot, int extra)
 {
 	size_t page = pages_size();
 	if (align < page)
@@ -37,7 +37,7 @@ void *pages_map(size_t bytes, size_t align, unsigned flags)
 	if (bytes == 0 || bytes % page != 0 || bytes > SIZE_MAX - align)
 		return NULL;
 	size_t len = align > page ? bytes + align : bytes;
-	char *raw = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *raw = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | extra, -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
 	char *p = raw;
@@ -48,6 +48,14 @@ void *pages_map(size_t bytes, size_t align, unsigned flags)
 		if (raw + len > p + bytes)
 			munmap(p + bytes, (size_t)(raw + len - (p + bytes)));
 	}
+	return p;
+}
+
+void *pages_map(size_t bytes, size_t align, unsigned flags)
+{
+	char *p = pages_mmap(bytes, align, PROT_READ | PROT_WRITE, 0);
+	if (p == NULL)
+		return NULL;
 	if (flags & PAGES_HUGE)
 		madvise(p, bytes, MADV_HUGEPAGE);
 	if (flags & PAGES_POPULATE)
@@ -65,4 +73,22 @@ void *pages_remap(void *p, size_t old_bytes, size_t new_bytes)
 {
 	void *q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
 	return q == MAP_FAILED ? NULL : q;
+}
+
+void *pages_reserve(size_t bytes, size_t align)
+{
+	return pages_mmap(bytes, align, PROT_NONE, MAP_NORESERVE);
+}
+
+int pages_commit(void *p, size_t bytes)
+{
+	return mprotect(p, bytes, PROT_READ | PROT_WRITE);
+}
+
+void pages_decommit(void *p, size_t bytes)
+{
+	if (bytes == 0)
+		return;
+	madvise(p, bytes, MADV_DONTNEED);
+	mprotect(p, bytes, PROT_NONE);
 }

@@ -11,6 +11,13 @@ static const char usage[] =
 	"List the workloads (with their parameters), memory models and allocators,\n"
 	"or only the kind named.\n";
 
+static const char *const kinds[] = { "workloads", "models", "allocators" };
+
+static const char *kind_at(const void *list, unsigned i)
+{
+	return ((const char *const *)list)[i];
+}
+
 int cmd_list(int argc, char **argv)
 {
 	const char *only = NULL;
@@ -25,8 +32,7 @@ int cmd_list(int argc, char **argv)
 		}
 		only = argv[1];
 		if (strcmp(only, "workloads") && strcmp(only, "models") && strcmp(only, "allocators")) {
-			cli_error("list: unknown kind '%s' (known: workloads, models, allocators)", only);
-			return EXIT_USAGE;
+			return cli_unknown("kind", only, " for list", 3, kind_at, kinds);
 		}
 	}
 	if (!only || strcmp(only, "workloads") == 0) {
@@ -34,7 +40,7 @@ int cmd_list(int argc, char **argv)
 		const struct wl_desc *all = wl_all(&n);
 		printf("workloads\n");
 		for (unsigned i = 0; i < n; i++) {
-			const struct wl_impl *w = all[i].impl[MM_MANUAL];
+			const struct wl_impl *w = all[i].impl[0];
 			printf("  %-14s %s\n", w->name, w->summary);
 			for (unsigned p = 0; p < w->nparams; p++)
 				printf("  %-14s   -p %s=N  %s (%" PRId64 "..%" PRId64 ", default %" PRId64 ")\n",
@@ -46,7 +52,7 @@ int cmd_list(int argc, char **argv)
 		printf("%smodels\n", only ? "" : "\n");
 		for (unsigned m = 0; m < MM_MODEL_COUNT; m++)
 			printf("  %-14s %s\n", mm_model_name((enum mm_model)m),
-			       mm_model_summary((enum mm_model)m));
+			       mm_model_get((enum mm_model)m)->summary);
 	}
 	if (!only || strcmp(only, "allocators") == 0) {
 		size_t n;

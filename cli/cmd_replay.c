@@ -6,6 +6,7 @@
  * One emitter writes the table and the JSON. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,21 @@ static const char usage[] =
 	"  -a, --allocator NAME  allocator to replay on (default glibc; see mmlab list)\n"
 	"      --json FILE       also write the results as JSON to FILE; with '-',\n"
 	"                        write only the JSON, to stdout\n"
-	"      --reps N          at least N timed passes per trace (default 3)\n"
-	"      --min-time SECS   and passes adding up to at least SECS (default 0.05)\n"
+	"      --reps N          at least N timed passes per trace, 1 to 100 (default 3)\n"
+	"      --min-time SECS   and passes adding up to at least SECS, a decimal\n"
+	"                        number from 0 to 60 (default 0.05)\n"
+	"      --mem-limit SIZE  address-space limit per trace: 0 for none, else 16M\n"
+	"                        to 2^64-1 bytes, e.g. 4G (default: physical memory)\n"
+	"      --timeout SECS    stop a trace's replay still going after SECS seconds,\n"
+	"                        1 to 86400 (default: no limit)\n"
 	"  -h, --help            show this help\n"
 	"\n"
+	"Options may be given once each.\n"
+	"\n"
 	"Exit status: 0 every trace valid, 1 a check failed, 2 bad input (a malformed\n"
-	"trace: FILE:LINE), 3 a replay failed (the allocator crashed).\n";
+	"trace: FILE:LINE; a --json FILE that cannot be written), 3 a replay failed\n"
+	"(out of memory, the allocator crashed, a time-out) or the output could not\n"
+	"be written (a full disk).\n";
 
 enum { OPT_REPS = OPT_FIRST_LOCAL, OPT_MIN_TIME };
 enum { REPS_MAX = 100 };
@@ -58,6 +68,10 @@ static _Noreturn void child(const struct job *j, const struct trace *t, int fd)
 	struct outcome o;
 	memset(&o, 0, sizeof o);
 	const struct alloc_ops *ops = j->spec->alloc->ops;
+	if (cli_apply_mem_limit(j->spec->mem_limit) != 0) {
+		fprintf(stderr, "mmlab: cannot set the memory limit: %s\n", strerror(errno));
+		_exit(EXIT_RUN);
+	}
 	o.rc = replay_check(t, ops, j->spec->alloc_options, &o.r, o.err, sizeof o.err);
 	if (o.rc == 0 && o.r.valid)
 		o.rc = replay_time(t, ops, j->spec->alloc_options, j->reps, j->min_secs, &o.r, o.err,
@@ -90,8 +104,16 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 		child(j, t, fds[1]);
 	}
 	close(fds[1]);
+	struct cli_limit limit;
+	cli_limit_start(&limit, j->spec->timeout);
 	size_t got = 0;
 	while (got < sizeof *o) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		int ready = poll(&p, 1, cli_limit_ms(&limit));
+		if (ready == 0 && cli_limit_ms(&limit) == 0)
+			break;
+		if (ready == 0 || (ready < 0 && errno == EINTR))
+			continue;
 		ssize_t n = read(fds[0], (char *)o + got, sizeof *o - got);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -100,15 +122,14 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 		got += (size_t)n;
 	}
 	close(fds[0]);
-	int status = cli_wait(pid);
-	if (WIFSIGNALED(status)) {
-		cli_error("%s: the replay on %s was killed by signal %d (%s)", path,
-			  j->spec->alloc->name, WTERMSIG(status), strsignal(WTERMSIG(status)));
-		return EXIT_RUN;
-	}
-	if (got != sizeof *o || WEXITSTATUS(status) != 0) {
-		cli_error("%s: the replay on %s failed with exit status %d", path,
-			  j->spec->alloc->name, WEXITSTATUS(status));
+	int status = cli_wait(pid, &limit);
+	char how[128];
+	int code = cli_child_failed(status, &limit, how, sizeof how);
+	if (code != EXIT_OK || got != sizeof *o) {
+		cli_error("%s: the replay on %s %s%s", path, j->spec->alloc->name,
+			  code != EXIT_OK && WIFSIGNALED(status) && !limit.expired ? "was " : "",
+			  code != EXIT_OK ? how : "ended without its result");
+		snprintf(o->err, sizeof o->err, "%s", code != EXIT_OK ? how : "no result");
 		return EXIT_RUN;
 	}
 	if (o->rc != 0) {
@@ -118,7 +139,7 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 	return EXIT_OK;
 }
 
-static const struct emit_column cols[] = {
+static const struct emit_column cols_default[] = {
 	{ "trace", "trace", -24 },
 	{ "ops", "ops", 8 },
 	{ "valid", "valid", 6 },
@@ -129,7 +150,7 @@ static const struct emit_column cols[] = {
 	{ "ops_per_s", "throughput", 11 },
 	{ "error", "error", 0 },
 };
-enum { NCOLS = sizeof cols / sizeof cols[0] };
+enum { NCOLS = sizeof cols_default / sizeof cols_default[0] };
 
 struct row {
 	const char *path;
@@ -163,12 +184,19 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 	emit_kv(e, "compiler", "compiler", EMIT_STR(host.compiler));
 	emit_kv(e, "host", "host", EMIT_STR(host.host));
 	emit_object_end(e);
-	if (e->fmt == EMIT_TABLE)
-		fputc('\n', e->out);
+	emit_break(e);
 
 	uint64_t ops = 0, valid = 0, nutil = 0;
 	double secs = 0, util = 0;
 	bool timed_all = true;
+	/* the trace column as wide as the longest path */
+	struct emit_column cols[NCOLS];
+	memcpy(cols, cols_default, sizeof cols);
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = strlen(rows[i].path);
+		if (len < 1000 && (int)len > -cols[0].width)
+			cols[0].width = -(int)len;
+	}
 	emit_table_begin(e, "traces", cols, NCOLS);
 	for (unsigned i = 0; i < n; i++) {
 		const struct replay_result *r = &rows[i].o.r;
@@ -183,7 +211,7 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 			known_f(EMIT_RATIO, ok && r->utilization >= 0, r->utilization),
 			known_f(EMIT_SECONDS, ok && r->reps > 0, r->secs),
 			known_f(EMIT_RATE, ok && r->ops_per_s >= 0, r->ops_per_s),
-			ok ? EMIT_NONE(EMIT_TEXT) : EMIT_STR(rows[i].ran ? r->why : "the replay failed"),
+			ok ? EMIT_NONE(EMIT_TEXT) : EMIT_STR(rows[i].ran ? r->why : rows[i].o.err),
 		};
 		emit_table_row(e, cells);
 		valid += ok;
@@ -196,8 +224,7 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 			util += r->utilization, nutil++;
 	}
 	emit_table_end(e);
-	if (e->fmt == EMIT_TABLE)
-		fputc('\n', e->out);
+	emit_break(e);
 	emit_object_begin(e, "total", "total (valid traces; utilization is their mean)");
 	emit_kv(e, "traces", "traces", EMIT_U64(EMIT_COUNT, n));
 	emit_kv(e, "valid", "valid", EMIT_U64(EMIT_COUNT, valid));
@@ -212,24 +239,32 @@ static void emit_replay(struct emitter *e, const struct job *j, const char *allo
 	emit_end(e);
 }
 
-static int write_json(const char *path, const struct job *j, const char *alloc_text,
-		      const struct row *rows, unsigned n)
+/* What the JSON document is made of. */
+struct replay_doc {
+	const struct job *j;
+	const char *alloc_text;
+	const struct row *rows;
+	unsigned n;
+};
+
+static void replay_doc(struct emitter *e, const void *arg)
 {
-	FILE *f = cli_json_open(path);
-	if (f == NULL)
-		return EXIT_USAGE;
-	struct emitter e;
-	emit_init(&e, EMIT_JSON, f);
-	emit_replay(&e, j, alloc_text, rows, n);
-	return cli_json_close(f, path);
+	const struct replay_doc *d = arg;
+	emit_replay(e, d->j, d->alloc_text, d->rows, d->n);
 }
 
+/* Seconds as a plain decimal number, "0.05" or "2": digits with at most
+ * one point between digits, nothing else (no sign, hex, exponent, space,
+ * "inf"), as strict as every other number the command line reads. */
 static int parse_secs(const char *text, double *out)
 {
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	if (errno != 0 || end == text || *end != '\0' || !(v >= 0 && v <= 60))
+	size_t whole = strspn(text, "0123456789");
+	size_t frac = text[whole] == '.' ? strspn(text + whole + 1, "0123456789") : 0;
+	size_t len = whole + (text[whole] == '.' ? 1 + frac : 0);
+	if (whole == 0 || text[len] != '\0' || (text[whole] == '.' && frac == 0))
+		return -1;
+	double v = strtod(text, NULL);
+	if (!(v >= 0 && v <= 60))
 		return -1;
 	*out = v;
 	return 0;
@@ -261,10 +296,13 @@ int cmd_replay(int argc, char **argv)
 		{ "json", required_argument, 0, OPT_JSON },
 		{ "reps", required_argument, 0, OPT_REPS },
 		{ "min-time", required_argument, 0, OPT_MIN_TIME },
+		{ "mem-limit", required_argument, 0, OPT_MEM_LIMIT },
+		{ "timeout", required_argument, 0, OPT_TIMEOUT },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	struct run_spec spec;
+	struct cli_seen seen = { .n = 0 };
 	spec_init(&spec);
 	struct job j = { .spec = &spec, .reps = 3, .min_secs = 0.05 };
 	opterr = 0;
@@ -272,12 +310,16 @@ int cmd_replay(int argc, char **argv)
 	int opt;
 	while ((opt = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
 		uint64_t v;
+		if (opt != 'h' && opt != '?' && cli_once(&seen, longopts, opt) != EXIT_OK)
+			return EXIT_USAGE;
 		switch (opt) {
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
 		case 'a':
 		case OPT_JSON:
+		case OPT_MEM_LIMIT:
+		case OPT_TIMEOUT:
 			if (spec_option(&spec, opt, optarg) != 1)
 				return EXIT_USAGE;
 			break;
@@ -308,6 +350,10 @@ int cmd_replay(int argc, char **argv)
 	int pre = preload_select(spec.alloc, argc, argv);
 	if (pre != EXIT_OK)
 		return pre;
+	/* --json FILE is checked before the replays, not after them */
+	struct cli_out out = { 0 };
+	if (spec.json_path && cli_out_open(&out, spec.json_path) != EXIT_OK)
+		return EXIT_USAGE;
 
 	unsigned n = (unsigned)(argc - optind);
 	struct trace *traces = calloc(n, sizeof *traces);
@@ -315,6 +361,7 @@ int cmd_replay(int argc, char **argv)
 	if (traces == NULL || rows == NULL) {
 		free(traces);
 		free(rows);
+		cli_out_discard(&out);
 		cli_error("out of memory for %u traces", n);
 		return EXIT_RUN;
 	}
@@ -327,41 +374,61 @@ int cmd_replay(int argc, char **argv)
 			rc = EXIT_USAGE;
 		}
 	}
-	char alloc_text[192];
-	snprintf(alloc_text, sizeof alloc_text, "%s%s%s", spec.alloc->name,
-		 *spec.alloc_options ? ":" : "", spec.alloc_options);
+	char *alloc_text = cli_aprintf("%s%s%s", spec.alloc->name, *spec.alloc_options ? ":" : "",
+				       spec.alloc_options);
+	if (alloc_text == NULL) {
+		cli_error("out of memory");
+		rc = EXIT_USAGE; /* nothing ran: leave at once */
+	}
 	bool json_only = spec.json_path && strcmp(spec.json_path, "-") == 0;
 	if (rc == EXIT_OK && !json_only) {
 		printf("replaying %u trace%s on %s, each in a fresh process\n\n", n, n == 1 ? "" : "s",
 		       alloc_text);
-		fflush(stdout);
+		/* stdout cannot be written: say so now, not after the replays
+		 * (main reports it) */
+		if (cli_stdout_flush() != 0)
+			rc = EXIT_USAGE;
 	}
+	struct cli_progress prog;
+	cli_progress_start(&prog, rc == EXIT_OK ? n : 0);
 	for (unsigned i = 0; i < n && rc != EXIT_USAGE; i++) {
+		cli_progress_step(&prog, i, rows[i].path);
 		int r = replay_one(&j, rows[i].path, &traces[i], &rows[i].o);
+		cli_progress_clear(&prog);
 		rows[i].ran = r == EXIT_OK;
-		if (r != EXIT_OK)
+		if (r != EXIT_OK) {
 			rc = r;
-		else if (!rows[i].o.r.valid) {
+		} else if (rows[i].o.r.oom) { /* a failed run, not a failed check */
+			cli_error("%s: %s: %s", rows[i].path, alloc_text, rows[i].o.r.why);
+			rc = EXIT_RUN;
+		} else if (!rows[i].o.r.valid) {
 			cli_error("%s: %s: %s", rows[i].path, alloc_text, rows[i].o.r.why);
 			if (rc == EXIT_OK)
 				rc = EXIT_CHECK;
 		}
 	}
+	cli_progress_end(&prog);
 	if (rc != EXIT_USAGE) {
 		if (!json_only) {
 			struct emitter e;
-			emit_init(&e, EMIT_TABLE, stdout);
+			emit_init_file(&e, EMIT_TABLE, stdout);
 			emit_replay(&e, &j, alloc_text, rows, n);
 		}
 		if (spec.json_path) {
-			int w = write_json(spec.json_path, &j, alloc_text, rows, n);
+			struct replay_doc doc = { &j, alloc_text, rows, n };
+			int w = cli_out_json(&out, replay_doc, &doc);
 			if (rc == EXIT_OK)
 				rc = w;
 		}
+	} else {
+		cli_out_discard(&out); /* nothing ran: FILE stays as it was */
+		if (cli_stdout_flush() != 0)
+			rc = EXIT_RUN;
 	}
 	for (unsigned i = 0; i < n; i++)
 		trace_free(&traces[i]);
 	free(traces);
 	free(rows);
+	free(alloc_text);
 	return rc;
 }

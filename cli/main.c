@@ -15,6 +15,11 @@ static const char usage[] =
 	"  run      run one workload under one model and print its stats\n"
 	"  matrix   run one workload under every model and print one table\n"
 	"  replay   replay allocation traces on an allocator: checks, utilization, throughput\n"
+	"  exec     run any program on an allocator: times, peak RSS, the allocator's stats\n"
+	"  plot     SVG charts from stats dumps\n"
+	"  report   one self-contained HTML page from stats dumps: tables and charts\n"
+	"  compare  compare stats dumps side by side: deltas, medians, significance\n"
+	"  show     print any stats dump as a table\n"
 	"  list     list workloads, models and allocators\n"
 	"\n"
 	"  mmlab COMMAND --help   help on one command\n"
@@ -27,8 +32,19 @@ static const struct {
 	{ "run", cmd_run },
 	{ "matrix", cmd_matrix },
 	{ "replay", cmd_replay },
+	{ "exec", cmd_exec },
+	{ "plot", cmd_plot },
+	{ "report", cmd_report },
+	{ "compare", cmd_compare },
+	{ "show", cmd_show },
 	{ "list", cmd_list },
 };
+
+static const char *command_at(const void *list, unsigned i)
+{
+	(void)list;
+	return commands[i].name;
+}
 
 int main(int argc, char **argv)
 {
@@ -39,15 +55,15 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
-		return EXIT_OK;
+		return cli_stdout_finish(EXIT_OK);
 	}
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
 		printf("mmlab %s\n", MMLAB_VERSION);
-		return EXIT_OK;
+		return cli_stdout_finish(EXIT_OK);
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	cli_error("unknown command '%s' (known: run, matrix, replay, list; see mmlab --help)", cmd);
-	return EXIT_USAGE;
+			return cli_stdout_finish(commands[i].fn(argc - 1, argv + 1));
+	return cli_unknown("command", cmd, "", sizeof commands / sizeof commands[0], command_at,
+			   NULL);
 }

@@ -139,3 +139,8 @@ int preload_select(const struct alloc_entry *a, int argc, char **argv)
 	}
 	return reexec(path, argc, argv, a->name);
 }
+
+bool preload_library(const struct alloc_entry *a, char *out, size_t len)
+{
+	return a->preload != NULL && resolve(a->preload, out, len);
+}

@@ -96,8 +96,7 @@ static void emit_repeat(struct emitter *e, const struct stats *runs, const bool 
 		emit_table_row(e, cells);
 	}
 	emit_table_end(e);
-	if (e->fmt == EMIT_TABLE)
-		fputc('\n', e->out);
+	emit_break(e);
 
 	static const struct emit_column sum_cols[] = {
 		{ "figure", "figure", -26 },
@@ -126,46 +125,62 @@ static void emit_repeat(struct emitter *e, const struct stats *runs, const bool 
 	free(vals);
 }
 
-static int write_json(const char *path, const struct stats *runs, const bool *ok, unsigned n,
-		      const char *unit)
+/* What the JSON document is made of. */
+struct repeat_doc {
+	const struct stats *runs;
+	const bool *ok;
+	unsigned n;
+	const char *unit;
+};
+
+static void repeat_doc(struct emitter *e, const void *arg)
 {
-	FILE *f = cli_json_open(path);
-	if (f == NULL)
-		return EXIT_USAGE;
-	struct emitter e;
-	emit_init(&e, EMIT_JSON, f);
-	emit_begin(&e);
-	emit_schema(&e, "mmlab-repeat", STATS_SCHEMA_VERSION);
-	emit_repeat(&e, runs, ok, n, unit);
-	cli_emit_runs(&e, runs, ok, n);
-	emit_end(&e);
-	return cli_json_close(f, path);
+	const struct repeat_doc *d = arg;
+	emit_begin(e);
+	emit_schema(e, "mmlab-repeat", STATS_SCHEMA_VERSION);
+	emit_repeat(e, d->runs, d->ok, d->n, d->unit);
+	cli_emit_runs(e, d->runs, d->ok, d->n);
+	emit_end(e);
 }
 
 int repeat_run(const struct run_spec *s, unsigned n)
 {
+	/* --json FILE is checked before the runs, not after them */
+	struct cli_out out = { 0 };
+	if (s->json_path && cli_out_open(&out, s->json_path) != EXIT_OK)
+		return EXIT_USAGE;
 	struct stats *runs = calloc(n, sizeof *runs);
 	bool *ok = calloc(n, sizeof *ok);
 	if (runs == NULL || ok == NULL) {
 		free(runs);
 		free(ok);
+		cli_out_discard(&out);
 		cli_error("out of memory for %u runs' stats", n);
 		return EXIT_RUN;
 	}
 	bool json_only = s->json_path && strcmp(s->json_path, "-") == 0;
 	if (!json_only) {
-		printf("%s", s->meta->name);
-		for (unsigned i = 0; i < s->meta->nparams; i++)
-			printf(" %s=%" PRId64, s->meta->params[i].name, s->params[i]);
-		printf(", seed %" PRIu64 ", %s on %s, probes %s, %u runs each in a fresh process\n\n",
-		       s->seed, mm_model_name(s->model), spec_alloc_name(s, s->model),
-		       s->probes ? s->probes : "on", n);
-		fflush(stdout);
+		char *how = cli_aprintf("%s on %s, probes %s, %u run%s each in a fresh process",
+					mm_model_name(s->model), spec_alloc_name(s, s->model),
+					s->probes ? s->probes : "on", n, n == 1 ? "" : "s");
+		runs_header(s, how ? how : "each run in a fresh process");
+		free(how);
+		/* stdout cannot be written: say so now, not after the runs */
+		if (cli_stdout_flush() != 0) {
+			free(runs);
+			free(ok);
+			cli_out_discard(&out);
+			return EXIT_RUN;
+		}
 	}
 	int rc = EXIT_OK;
 	unsigned good = 0;
+	struct cli_progress prog;
+	cli_progress_start(&prog, n);
 	for (unsigned i = 0; i < n; i++) {
-		int r = child_run(s, s->model, &runs[i]);
+		char why[256];
+		cli_progress_step(&prog, i, mm_model_name(s->model));
+		int r = child_run(s, s->model, &runs[i], why, sizeof why);
 		if (r == EXIT_OK) {
 			ok[i] = true;
 			good++;
@@ -173,24 +188,19 @@ int repeat_run(const struct run_spec *s, unsigned n)
 			rc = r;
 		}
 	}
-	int first = -1;
-	bool same = true;
-	for (unsigned i = 0; i < n; i++) {
-		if (!ok[i])
-			continue;
-		if (first < 0)
-			first = (int)i;
-		else if (runs[i].results.checksum != runs[first].results.checksum)
-			same = false;
-	}
+	cli_progress_end(&prog);
+	bool same;
+	int first = runs_checksums(runs, ok, n, &same);
 	if (good > 0 && !json_only) {
 		struct emitter e;
-		emit_init(&e, EMIT_TABLE, stdout);
+		emit_init_file(&e, EMIT_TABLE, stdout);
+		emit_begin(&e);
 		emit_repeat(&e, runs, ok, n, s->meta->ops_unit);
+		emit_end(&e);
 		if (same)
 			printf("\nchecksum 0x%016" PRIx64 ", the same in every run\n",
 			       runs[first].results.checksum);
-		fflush(stdout);
+		cli_stdout_flush();
 	}
 	if (!same) {
 		cli_error("checksums differ between runs of the same workload");
@@ -198,9 +208,12 @@ int repeat_run(const struct run_spec *s, unsigned n)
 			rc = EXIT_CHECK;
 	}
 	if (good > 0 && s->json_path) {
-		int w = write_json(s->json_path, runs, ok, n, s->meta->ops_unit);
+		struct repeat_doc doc = { runs, ok, n, s->meta->ops_unit };
+		int w = cli_out_json(&out, repeat_doc, &doc);
 		if (rc == EXIT_OK)
 			rc = w;
+	} else {
+		cli_out_discard(&out); /* no run to write: FILE stays as it was */
 	}
 	free(runs);
 	free(ok);

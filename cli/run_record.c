@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,9 +21,9 @@
 
 int run_record_check(const struct run_spec *s, bool repeat)
 {
-	if (s->model != MM_MANUAL) {
-		cli_error("--record records the manual model only (got -m %s): its allocations "
-			  "are the workload's objects, one call each",
+	if (!mm_model_get(s->model)->records) {
+		cli_error("--record records only a model whose allocations are the workload's "
+			  "objects, one call each, as manual's are (got -m %s)",
 			  mm_model_name(s->model));
 		return EXIT_USAGE;
 	}
@@ -33,31 +34,41 @@ int run_record_check(const struct run_spec *s, bool repeat)
 	return EXIT_OK;
 }
 
-/* The command that made the trace, for its comment line. */
-static void describe(const struct run_spec *s, char *buf, size_t len)
+/* The command that made the trace, for its comment line; NULL when out
+ * of memory. */
+static char *describe(const struct run_spec *s)
 {
-	size_t used = (size_t)snprintf(buf, len, "recorded by mmlab %s: run -w %s -m manual -a %s%s%s",
-				       MMLAB_VERSION, s->meta->name, s->alloc->name,
-				       *s->alloc_options ? ":" : "", s->alloc_options);
-	for (unsigned i = 0; i < s->meta->nparams && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, " -p %s=%" PRId64,
-					 s->meta->params[i].name, s->params[i]);
-	if (used < len)
-		snprintf(buf + used, len - used, " --seed %" PRIu64, s->seed);
+	char *text = cli_aprintf("recorded by mmlab %s: run -w %s -m manual -a %s%s%s",
+				 MMLAB_VERSION, s->meta->name, s->alloc->name,
+				 *s->alloc_options ? ":" : "", s->alloc_options);
+	for (unsigned i = 0; i < s->meta->nparams && text != NULL; i++) {
+		char *more = cli_aprintf("%s -p %s=%" PRId64, text, s->meta->params[i].name,
+					 s->params[i]);
+		free(text);
+		text = more;
+	}
+	char *all = text ? cli_aprintf("%s --seed %" PRIu64, text, s->seed) : NULL;
+	free(text);
+	return all;
 }
 
 int run_record_attach(const struct run_spec *s, const char *path, struct session *ses,
-		      char *opts, size_t len)
+		      char **opts)
 {
+	char *text = describe(s);
+	if (text == NULL) {
+		cli_error("--record: out of memory");
+		return EXIT_USAGE;
+	}
 	FILE *f = fopen(path, "w");
 	if (f == NULL) {
 		cli_error("--record: cannot write %s: %s", path, strerror(errno));
+		free(text);
 		return EXIT_USAGE;
 	}
-	char text[512];
-	describe(s, text, sizeof text);
 	trace_write_begin(f);
 	trace_write_comment(f, text);
+	free(text);
 	int fd = fflush(f) == 0 ? fcntl(fileno(f), F_DUPFD_CLOEXEC, 3) : -1;
 	int saved = errno;
 	fclose(f);
@@ -65,9 +76,14 @@ int run_record_attach(const struct run_spec *s, const char *path, struct session
 		cli_error("--record: cannot write %s: %s", path, strerror(saved));
 		return EXIT_USAGE;
 	}
-	snprintf(opts, len, "%d:%s%s%s", fd, s->alloc->name, *s->alloc_options ? ":" : "",
-		 s->alloc_options);
+	*opts = cli_aprintf("%d:%s%s%s", fd, s->alloc->name, *s->alloc_options ? ":" : "",
+			    s->alloc_options);
+	if (*opts == NULL) {
+		close(fd);
+		cli_error("--record: out of memory");
+		return EXIT_USAGE;
+	}
 	ses->alloc = &record_ops;
-	ses->alloc_options = opts;
+	ses->alloc_options = *opts;
 	return EXIT_OK;
 }

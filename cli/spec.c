@@ -6,10 +6,13 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "allocators/alloc_opt.h"
 #include "cli.h"
 
 void cli_error(const char *fmt, ...)
@@ -38,10 +41,11 @@ void spec_init(struct run_spec *s)
 {
 	memset(s, 0, sizeof *s);
 	s->wl = wl_find("binary-trees");
-	s->meta = s->wl->impl[MM_MANUAL];
-	s->model = MM_MANUAL;
+	s->meta = s->wl->impl[0];
+	s->model = (enum mm_model)0; /* the first model listed */
 	s->alloc = alloc_find("glibc");
 	s->alloc_options = "";
+	s->model_options = "";
 	s->seed = 1;
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
 	s->mem_limit = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
@@ -49,74 +53,116 @@ void spec_init(struct run_spec *s)
 		s->params[i] = s->meta->params[i].def;
 }
 
-static void known_workloads(char *buf, size_t len)
+static const char *workload_at(const void *list, unsigned i)
 {
-	unsigned n;
-	const struct wl_desc *all = wl_all(&n);
-	size_t used = 0;
-	buf[0] = '\0';
-	for (unsigned i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 all[i].impl[MM_MANUAL]->name);
+	return ((const struct wl_desc *)list)[i].impl[0]->name;
 }
 
-static void known_allocators(char *buf, size_t len)
+static const char *allocator_at(const void *list, unsigned i)
 {
-	size_t n, used = 0;
-	const struct alloc_entry *all = alloc_entries(&n);
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 all[i].name);
+	return ((const struct alloc_entry *)list)[i].name;
+}
+
+static const char *param_at(const void *list, unsigned i)
+{
+	return ((const struct wl_param *)list)[i].name;
 }
 
 static int set_workload(struct run_spec *s, const char *name)
 {
 	const struct wl_desc *w = wl_find(name);
 	if (w == NULL) {
-		char known[256];
-		known_workloads(known, sizeof known);
-		cli_error("unknown workload '%s' (known: %s)", name, known);
-		return EXIT_USAGE;
+		unsigned n;
+		const struct wl_desc *all = wl_all(&n);
+		return cli_unknown("workload", name, "", n, workload_at, all);
 	}
 	s->wl = w;
-	s->meta = w->impl[MM_MANUAL];
+	s->meta = w->impl[0];
 	for (unsigned i = 0; i < s->meta->nparams; i++)
 		s->params[i] = s->meta->params[i].def;
 	return 1;
 }
 
-static int set_model(struct run_spec *s, const char *name)
+/* -m NAME or -m NAME:OPTIONS; the options are the model's to parse (its
+ * init refuses what it does not know, before anything runs). */
+static int set_model(struct run_spec *s, const char *text)
 {
+	const char *colon = strchr(text, ':');
+	char name[64];
+	snprintf(name, sizeof name, "%.*s", (int)(colon ? (size_t)(colon - text) : strlen(text)),
+		 text);
 	enum mm_model m = mm_model_find(name);
 	if (m == MM_MODEL_COUNT) {
-		cli_error("unknown model '%s' (known: manual, rc, gc, own)", name);
+		char known[256];
+		cli_known_models(known, sizeof known);
+		cli_error("unknown model '%s' (known: %s)", name, known);
+		return EXIT_USAGE;
+	}
+	if (colon != NULL && !mm_model_get(m)->takes_options) {
+		cli_error("-m %s takes no options (got '%s')", name, colon + 1);
 		return EXIT_USAGE;
 	}
 	s->model = m;
+	s->model_options = colon ? colon + 1 : "";
 	return 1;
 }
 
 static int set_allocator(struct run_spec *s, const char *text)
 {
-	char name[64];
-	const char *colon = strchr(text, ':');
-	size_t n = colon ? (size_t)(colon - text) : strlen(text);
-	if (n >= sizeof name)
-		n = sizeof name - 1;
-	memcpy(name, text, n);
-	name[n] = '\0';
-	const struct alloc_entry *a = alloc_find(name);
-	if (a == NULL) {
-		char known[256];
-		known_allocators(known, sizeof known);
-		cli_error("unknown allocator '%s' (known: %s)", name, known);
+	if (strlen(text) >= STATS_SPEC_TEXT) {
+		cli_error("-a: the allocator's spec is %zu bytes, longer than the %d a record "
+			  "holds",
+			  strlen(text), STATS_SPEC_TEXT - 1);
 		return EXIT_USAGE;
 	}
+	const char *colon = strchr(text, ':');
+	char *name = strndup(text, colon ? (size_t)(colon - text) : strlen(text));
+	if (name == NULL) {
+		cli_error("out of memory");
+		return EXIT_USAGE;
+	}
+	const struct alloc_entry *a = alloc_find(name);
+	if (a == NULL) {
+		size_t n;
+		const struct alloc_entry *all = alloc_entries(&n);
+		cli_unknown("allocator", name, "", (unsigned)n, allocator_at, all);
+		free(name);
+		return EXIT_USAGE;
+	}
+	free(name);
 	s->alloc = a;
 	s->alloc_given = true;
 	s->alloc_options = colon ? colon + 1 : "";
 	return 1;
+}
+
+int cli_once(struct cli_seen *seen, const struct option *longopts, int opt)
+{
+	for (unsigned i = 0; i < seen->n; i++) {
+		if (seen->opt[i] != opt)
+			continue;
+		const char *name = NULL;
+		for (const struct option *o = longopts; o->name != NULL; o++)
+			if (o->val == opt)
+				name = o->name;
+		if (name != NULL)
+			cli_error("--%s given twice; give it once", name);
+		else
+			cli_error("-%c given twice; give it once", opt);
+		return EXIT_USAGE;
+	}
+	if (seen->n < sizeof seen->opt / sizeof seen->opt[0])
+		seen->opt[seen->n++] = opt;
+	return EXIT_OK;
+}
+
+bool cli_same_file(const char *a, const char *b)
+{
+	if (strcmp(a, b) == 0)
+		return true;
+	struct stat x, y;
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev &&
+	       x.st_ino == y.st_ino && !S_ISCHR(x.st_mode);
 }
 
 int spec_option(struct run_spec *s, int opt, const char *arg)
@@ -144,8 +190,24 @@ int spec_option(struct run_spec *s, int opt, const char *arg)
 	case OPT_JSON:
 		s->json_path = arg;
 		return 1;
+	case OPT_TIMEOUT: {
+		uint64_t v;
+		if (parse_u64(arg, &v) != 0 || v < 1 || v > TIMEOUT_MAX) {
+			cli_error("--timeout: '%s' is not a number of seconds from 1 to %d", arg,
+				  TIMEOUT_MAX);
+			return EXIT_USAGE;
+		}
+		s->timeout = (unsigned)v;
+		return 1;
+	}
+	case OPT_HEAP_LIMIT:
+		if (alloc_parse_size(arg, &s->heap_limit) != 0 || s->heap_limit == 0) {
+			cli_error("--heap-limit: '%s' is not a size above 0 (e.g. 64M, 1G)", arg);
+			return EXIT_USAGE;
+		}
+		return 1;
 	case OPT_MEM_LIMIT:
-		if (parse_size(arg, &s->mem_limit) != 0 || (s->mem_limit != 0 && s->mem_limit < (16u << 20))) {
+		if (alloc_parse_size(arg, &s->mem_limit) != 0 || (s->mem_limit != 0 && s->mem_limit < (16u << 20))) {
 			cli_error("--mem-limit: '%s' is not a size of at least 16M (e.g. 512M, 4G; 0 for none)",
 				  arg);
 			return EXIT_USAGE;
@@ -163,26 +225,29 @@ static int set_param(struct run_spec *s, const char *text)
 		cli_error("-p expects KEY=VALUE, got '%s'", text);
 		return EXIT_USAGE;
 	}
-	char key[64];
-	snprintf(key, sizeof key, "%.*s", (int)(eq - text), text);
-	const struct wl_param *p = wl_param_find(s->meta, key);
-	if (p == NULL) {
-		char known[256] = "";
-		size_t used = 0;
-		for (unsigned i = 0; i < s->meta->nparams && used < sizeof known; i++)
-			used += (size_t)snprintf(known + used, sizeof known - used, "%s%s",
-						 i ? ", " : "", s->meta->params[i].name);
-		cli_error("unknown parameter '%s' for workload %s (known: %s)", key, s->meta->name,
-			  known);
+	char *key = strndup(text, (size_t)(eq - text));
+	if (key == NULL) {
+		cli_error("out of memory");
 		return EXIT_USAGE;
 	}
+	const struct wl_param *p = wl_param_find(s->meta, key);
+	if (p == NULL) {
+		char *where = cli_aprintf(" for workload %s", s->meta->name);
+		cli_unknown("parameter", key, where ? where : "", s->meta->nparams, param_at,
+			s->meta->params);
+		free(where);
+		free(key);
+		return EXIT_USAGE;
+	}
+	free(key);
+	key = NULL;
 	int64_t v;
 	if (parse_i64(eq + 1, &v) != 0) {
-		cli_error("parameter %s: '%s' is not an integer", key, eq + 1);
+		cli_error("parameter %s: '%s' is not an integer", p->name, eq + 1);
 		return EXIT_USAGE;
 	}
 	if (v < p->min || v > p->max) {
-		cli_error("parameter %s: %lld is out of range (%lld..%lld)", key, (long long)v,
+		cli_error("parameter %s: %lld is out of range (%lld..%lld)", p->name, (long long)v,
 			  (long long)p->min, (long long)p->max);
 		return EXIT_USAGE;
 	}
@@ -200,13 +265,14 @@ int spec_finish(struct run_spec *s)
 
 int spec_check(const struct run_spec *s, enum mm_model model)
 {
-	if (model == MM_GC && s->alloc_given && s->alloc->ops != NULL) {
-		cli_error("-m gc cannot run on allocator %s: Boehm owns its heap, so gc always "
-			  "allocates from bdwgc",
-			  s->alloc->name);
+	const struct mm_model_ops *m = mm_model_get(model);
+	if (!m->takes_allocator && s->alloc_given && s->alloc->ops != NULL) {
+		cli_error("-m %s cannot run on allocator %s: it brings its own heap, so it "
+			  "always allocates from %s",
+			  m->name, s->alloc->name, m->heap_name);
 		return EXIT_USAGE;
 	}
-	if (model != MM_GC && s->alloc->ops == NULL) {
+	if (m->takes_allocator && s->alloc->ops == NULL) {
 		cli_error("allocator %s serves only the gc model; pick another for -m %s",
 			  s->alloc->name, mm_model_name(model));
 		return EXIT_USAGE;
@@ -216,7 +282,8 @@ int spec_check(const struct run_spec *s, enum mm_model model)
 
 const char *spec_alloc_name(const struct run_spec *s, enum mm_model model)
 {
-	return model == MM_GC ? "bdwgc" : s->alloc->name;
+	const struct mm_model_ops *m = mm_model_get(model);
+	return m->takes_allocator ? s->alloc->name : m->heap_name;
 }
 
 void spec_config(const struct run_spec *s, enum mm_model model, struct stats_config *c)
@@ -225,7 +292,7 @@ void spec_config(const struct run_spec *s, enum mm_model model, struct stats_con
 	snprintf(c->workload, sizeof c->workload, "%s", s->meta->name);
 	snprintf(c->ops_unit, sizeof c->ops_unit, "%s", s->meta->ops_unit);
 	snprintf(c->model, sizeof c->model, "%s", mm_model_name(model));
-	if (model != MM_GC && *s->alloc_options)
+	if (mm_model_get(model)->takes_allocator && *s->alloc_options)
 		snprintf(c->allocator, sizeof c->allocator, "%s:%s", s->alloc->name,
 			 s->alloc_options);
 	else
@@ -240,9 +307,23 @@ void spec_config(const struct run_spec *s, enum mm_model model, struct stats_con
 	stats_config_host(c);
 }
 
+/* ASan and friends reserve terabytes of address space up front, so an
+ * address-space limit would only break them. */
+#if defined(__SANITIZE_ADDRESS__)
+static const bool sanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+static const bool sanitized = true;
+#else
+static const bool sanitized = false;
+#endif
+#else
+static const bool sanitized = false;
+#endif
+
 int cli_apply_mem_limit(uint64_t bytes)
 {
-	if (bytes == 0)
+	if (bytes == 0 || sanitized)
 		return 0;
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_AS, &rl) != 0)

@@ -43,13 +43,18 @@ static int pass_begin(struct pass *p, const struct trace *t, const struct alloc_
 	return 0;
 }
 
+/* Free the blocks a pass left live.  The ids are found through the
+ * operations, not by scanning every id: the cost follows the trace's
+ * length, whatever id count it declares. */
 static void free_left(struct pass *p)
 {
-	for (uint32_t i = 0; i < p->t->nids; i++)
+	for (uint64_t k = 0; k < p->t->nops; k++) {
+		uint32_t i = p->t->ops[k].id;
 		if (p->ptr[i] != NULL) {
 			p->ops->free(p->state, p->ptr[i], p->size[i]);
 			p->ptr[i] = NULL;
 		}
+	}
 }
 
 /* Free what the trace left live, unless the heap can no longer be
@@ -164,8 +169,11 @@ static void sample(struct checker *c)
 /* A block the allocator just handed out for op: check and claim it. */
 static bool claim(struct checker *c, const struct trace_op *op, uint8_t *b, uint64_t keep)
 {
-	if (b == NULL)
-		return bad(c, op, "the allocator returned NULL for %" PRIu64 " bytes", op->size);
+	if (b == NULL) {
+		c->out->oom = true;
+		return bad(c, op, "out of memory: the allocator returned NULL for %" PRIu64 " bytes",
+			   op->size);
+	}
 	uintptr_t a = alignment(op->size);
 	if ((uintptr_t)b % a != 0)
 		return bad(c, op, "block %p of %" PRIu64 " bytes is not %" PRIuPTR "-byte aligned",
@@ -220,8 +228,12 @@ static bool check_op(struct checker *c, const struct trace_op *op)
 		if (!release(c, op))
 			return false;
 		void *b = p->ops->realloc(p->state, p->ptr[id], old, op->size);
-		if (b == NULL) /* the old block stays live, as realloc promises */
-			return bad(c, op, "the allocator returned NULL for %" PRIu64 " bytes", op->size);
+		if (b == NULL) { /* the old block stays live, as realloc promises */
+			c->out->oom = true;
+			return bad(c, op,
+				   "out of memory: the allocator returned NULL for %" PRIu64 " bytes",
+				   op->size);
+		}
 		p->ptr[id] = NULL;
 		return claim(c, op, b, old < op->size ? old : op->size);
 	}
@@ -262,12 +274,19 @@ int replay_check(const struct trace *t, const struct alloc_ops *ops, const char 
 	c.stride = t->nops / REPLAY_SAMPLES + 1;
 	for (c.op = 0; c.op < t->nops && out->valid; c.op++)
 		check_op(&c, &t->ops[c.op]);
-	/* what the trace left live must still be intact when it goes */
-	for (uint32_t id = 0; id < t->nids && out->valid; id++)
+	/* what the trace left live must still be intact when it goes: each
+	 * such id, found through the operations as free_left finds them, is
+	 * checked, then freed */
+	for (uint64_t k = 0; k < t->nops && out->valid; k++) {
+		uint32_t id = t->ops[k].id;
 		if (c.p.ptr[id] != NULL) {
 			struct trace_op end = { .id = id, .line = t->ops[t->nops - 1].line };
-			release(&c, &end);
+			if (release(&c, &end)) {
+				ops->free(c.p.state, c.p.ptr[id], c.p.size[id]);
+				c.p.ptr[id] = NULL;
+			}
 		}
+	}
 	ops->stats(c.p.state, &s);
 	if (!c.sample) {
 		out->peak_footprint = s.peak_footprint;

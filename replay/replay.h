@@ -3,7 +3,10 @@
  * replay_check runs it once with every check (non-NULL, aligned as
  * allocator.h promises, no overlap, payload intact) and measures peak live
  * payload / peak footprint; replay_time times unchecked passes.  Errors:
- * -1 with err (options refused, no memory); a failed check is a result. */
+ * -1 with err (options refused, no memory); a failed check is a result
+ * (an allocator that returns NULL: oom, for the CLI a failed run).  Every
+ * per-pass cost follows the trace's operations and the ids it uses
+ * (trace.nids), never the id count a header declares. */
 #ifndef REPLAY_REPLAY_H
 #define REPLAY_REPLAY_H
 
@@ -16,6 +19,7 @@
 
 struct replay_result {
 	bool valid;
+	bool oom;                  /* not valid because the allocator returned NULL */
 	char why[192];             /* the first failed check, "line N: ..." */
 	char backend[32];          /* the allocator's stats backend */
 	uint64_t ops;

@@ -317,14 +317,14 @@ static int mmlab_end(struct loader *L, char *s)
 	    number(&s, TRACE_IDS_MAX, &ids, tok, sizeof tok) != NUM_OK || !rest_blank(s))
 		return fail(r, line, "bad end line: expected 'end OPERATIONS IDS'");
 	if (ops != L->t->nops)
-		return fail(r, line, "the end line counts %" PRIu64 " operations, the file holds %" PRIu64,
-			    ops, L->t->nops);
+		return fail(r, line, "the end line counts %" PRIu64 " operation%s, the file holds %" PRIu64,
+			    ops, ops == 1 ? "" : "s", L->t->nops);
 	if (ids < L->max_id)
 		return fail(r, line, "the end line counts %" PRIu64 " ids, but id %" PRIu32 " is used",
 			    ids, L->max_id - 1);
 	if (next_line(r) != NULL)
 		return fail(r, r->line, "text after the end line");
-	L->t->nids = (uint32_t)ids;
+	L->t->nids = L->max_id;
 	return 0;
 }
 
@@ -369,12 +369,13 @@ static int load(struct loader *L)
 			return -1;
 	}
 	if (t->format == TRACE_MMLAB)
-		return fail(r, r->line, "truncated: no end line after %" PRIu64 " operations",
-			    t->nops);
+		return fail(r, r->line, "truncated: no end line after %" PRIu64 " operation%s",
+			    t->nops, t->nops == 1 ? "" : "s");
 	if (t->nops < declared)
 		return fail(r, r->line,
 			    "truncated: the header declares %" PRIu64 " operations, the file holds %" PRIu64,
 			    declared, t->nops);
+	t->nids = L->max_id; /* the header's count bounded the ids; the replay needs no more */
 	return 0;
 }
 

@@ -32,7 +32,7 @@ struct trace_op {
  * heap that loading the trace left as it found it. */
 struct trace {
 	enum trace_format format;
-	uint32_t nids;
+	uint32_t nids;    /* the largest id used, + 1 (not what a header declares) */
 	uint64_t nops;
 	struct trace_op *ops;
 	size_t ops_bytes; /* the mapping's length */

@@ -2,7 +2,8 @@
  *
  * Built once per allocator (SHIM_OPS, SHIM_NAME).  The ops table frees by
  * size, so each block carries a 16-byte head (size asked, offset from the
- * block's start, bytes reserved) before the program's pointer.
+ * block's start, bytes reserved; both in ALLOC_ALIGN units, so alignments
+ * up to SHIM_ALIGN_MAX fit) before the program's pointer.
  * Invariant: the allocator's state is touched only under `lock`. */
 #include <errno.h>
 #include <malloc.h>
@@ -21,13 +22,17 @@
 
 struct shim_head {
 	uint64_t size;    /* what the program asked for */
-	uint32_t offset;  /* from the block's start to the program's pointer */
-	uint32_t reserve; /* the block is size + reserve bytes; 0: a bootstrap block */
+	uint32_t offset;  /* from the block's start to the program's pointer, /ALLOC_ALIGN */
+	uint32_t reserve; /* the block is size + reserve bytes (/ALLOC_ALIGN); 0: bootstrap */
 };
 
 _Static_assert(sizeof(struct shim_head) == ALLOC_ALIGN, "the head keeps payloads aligned");
 
-#define SHIM_ALIGN_MAX ((size_t)1 << 30)
+/* The largest alignment served: glibc serves any power of two it finds
+ * the memory for; 32 GiB keeps offset and reserve within their fields. */
+#define SHIM_ALIGN_MAX ((size_t)1 << 35)
+#define SHIM_UNITS(bytes) ((uint32_t)((bytes) / ALLOC_ALIGN))
+#define SHIM_BYTES(units) ((size_t)(units) * ALLOC_ALIGN)
 
 enum { PHASE_NONE, PHASE_INIT, PHASE_READY, PHASE_FAILED };
 
@@ -142,7 +147,7 @@ static void *take(size_t size, size_t align)
 	uintptr_t start = (uintptr_t)block;
 	uintptr_t user = (start + sizeof(struct shim_head) + align - 1) & ~(uintptr_t)(align - 1);
 	*head_of((void *)user) = (struct shim_head){
-		.size = size, .offset = (uint32_t)(user - start), .reserve = (uint32_t)reserve
+		.size = size, .offset = SHIM_UNITS(user - start), .reserve = SHIM_UNITS(reserve)
 	};
 	return (void *)user;
 }
@@ -155,7 +160,7 @@ static void give(void *p)
 	pthread_mutex_lock(&lock);
 	counts.live_blocks--;
 	counts.live_bytes -= h.size;
-	ops->free(state, (char *)p - h.offset, h.size + h.reserve);
+	ops->free(state, (char *)p - SHIM_BYTES(h.offset), h.size + SHIM_BYTES(h.reserve));
 	pthread_mutex_unlock(&lock);
 }
 
@@ -190,7 +195,7 @@ void *realloc(void *p, size_t size)
 		return NULL;
 	}
 	struct shim_head h = *head_of(p);
-	if (!in_boot(p) && h.offset == sizeof h && h.reserve == sizeof h &&
+	if (!in_boot(p) && SHIM_BYTES(h.offset) == sizeof h && SHIM_BYTES(h.reserve) == sizeof h &&
 	    size <= SIZE_MAX - sizeof h) {
 		/* a plain block: the allocator's own realloc, head and all */
 		pthread_mutex_lock(&lock);
@@ -247,11 +252,16 @@ void *aligned_alloc(size_t align, size_t size)
 	return take(size, align < ALLOC_ALIGN ? ALLOC_ALIGN : align);
 }
 
-/* glibc's memalign takes any alignment, rounding it up to a power of two. */
+/* As glibc's: any alignment up to SIZE_MAX/2 + 1, rounded up to a power
+ * of two; above that EINVAL (no power of two is left to round to). */
 void *memalign(size_t align, size_t size)
 {
+	if (align > SIZE_MAX / 2 + 1) {
+		errno = EINVAL;
+		return NULL;
+	}
 	size_t a = ALLOC_ALIGN;
-	while (a < align && a <= SHIM_ALIGN_MAX)
+	while (a < align)
 		a *= 2;
 	return take(size, a);
 }

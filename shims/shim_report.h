@@ -21,9 +21,11 @@ struct shim_counts {
 };
 
 /* Write the record to `where`: "-" for stderr, else a path in which "%p"
- * becomes the process id.  The file appears whole or not at all (written
- * aside, then renamed).  Failures are silent: the program's exit is not
- * ours to spoil. */
+ * becomes the process id.  A new or regular file appears whole or not at
+ * all (written aside, then renamed; through a symlink, onto its target);
+ * a device or pipe is written in place, never replaced.  A record that
+ * cannot be written is one line on stderr; the program's exit status is
+ * not ours to change. */
 void shim_report(const char *where, const char *allocator, const struct shim_counts *c,
 		 const struct alloc_stats *a);
 

@@ -25,8 +25,13 @@ e2e_bins  = $(foreach t,$(E2E_TESTS),$(call test_bin,$(1),e2e,$(t)))
 # Run each program given; stop at the first failure.  $(1): environment.
 run_tests = @set -e; for t in $(2); do echo "== $$t"; $(1) $$t; done
 
-.PHONY: test test-unit test-e2e test-compile-fail test-asan
-test: test-unit test-compile-fail test-e2e test-asan
+.PHONY: test test-unit test-e2e test-compile-fail test-asan check-layers
+test: check-layers test-unit test-compile-fail test-e2e test-asan
+
+# The layering rule of docs/architecture.md, on the sources and the
+# normal build's objects.
+check-layers: $(B)/obj/mmlab tools/check-layers.sh docs/architecture.md
+	@tools/check-layers.sh $(B)/obj
 	@echo "make test: all suites passed"
 
 test-unit: $(call unit_bins,obj)
@@ -35,14 +40,15 @@ test-unit: $(call unit_bins,obj)
 test-compile-fail: $(call test_bin,obj,compile_fail,test_compile_fail)
 	$(call run_tests,CC="$(CC)",$^)
 
-test-e2e: $(call e2e_bins,obj) $(B)/obj/mmlab
-	$(call run_tests,MMLAB=$(B)/obj/mmlab,$(call e2e_bins,obj))
+# MMLAB_TMODEL: the build with the test-only models (test_model_list.c).
+test-e2e: $(call e2e_bins,obj) $(B)/obj/mmlab $(B)/tmodel/mmlab
+	$(call run_tests,MMLAB=$(B)/obj/mmlab MMLAB_TMODEL=$(B)/tmodel/mmlab,$(call e2e_bins,obj))
 
 # The sanitizers run every unit suite and the CLI suite on the asan build.
 ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MMLAB_SANITIZED=1
-test-asan: $(call unit_bins,asan) $(call e2e_bins,asan) $(B)/asan/mmlab
-	$(call run_tests,$(ASAN_ENV) MMLAB=$(B)/asan/mmlab,$(call unit_bins,asan) $(call e2e_bins,asan))
+test-asan: $(call unit_bins,asan) $(call e2e_bins,asan) $(B)/asan/mmlab $(B)/tmodel/mmlab
+	$(call run_tests,$(ASAN_ENV) MMLAB=$(B)/asan/mmlab MMLAB_TMODEL=$(B)/tmodel/mmlab,$(call unit_bins,asan) $(call e2e_bins,asan))
 
 # The conformance suite, run against every allocator.
 include tests/conformance/module.mk

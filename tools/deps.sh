@@ -13,7 +13,9 @@ pc:jemalloc:libjemalloc-dev
 hdr:mimalloc.h:libmimalloc-dev
 pc:libtcmalloc_minimal:libgoogle-perftools-dev
 pc:cmocka:libcmocka-dev
+pc:jansson:libjansson-dev
 cmd:pkg-config:pkg-config
+cmd:clang:clang
 "
 
 missing=""
@@ -37,8 +39,39 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "mmlab: install them with: sudo apt-get install -y$missing" >&2
 	exit 1
 fi
+# apt_get ARGS: apt-get, waiting while another apt or dpkg holds its lock
+# (common on a fresh machine, where unattended upgrades run at boot), for
+# up to MMLAB_APT_WAIT seconds (default 600), looking again every
+# MMLAB_APT_RETRY seconds (default 5).  Any other failure stops at once.
+apt_get() {
+	waited=0
+	while :; do
+		if out=$(apt-get -o DPkg::Lock::Timeout=0 "$@" 2>&1); then
+			[ -n "$out" ] && printf '%s\n' "$out" >&2
+			return 0
+		fi
+		case $out in
+		*"Could not get lock"* | *"Unable to acquire the dpkg frontend lock"* | \
+		*"Unable to lock directory"*) ;;
+		*)
+			printf '%s\n' "$out" >&2
+			return 1
+			;;
+		esac
+		if [ "$waited" -ge "${MMLAB_APT_WAIT:-600}" ]; then
+			printf '%s\n' "$out" >&2
+			echo "mmlab: another apt still holds its lock after ${waited} s; try again later" >&2
+			return 1
+		fi
+		[ "$waited" -eq 0 ] && echo "mmlab: another apt or dpkg holds its lock; waiting for it" >&2
+		sleep "${MMLAB_APT_RETRY:-5}"
+		waited=$((waited + ${MMLAB_APT_RETRY:-5}))
+		[ "${MMLAB_APT_RETRY:-5}" -eq 0 ] && waited=$((waited + 1))
+	done
+}
+
 echo "mmlab: installing Debian packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
+apt_get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+apt_get install -y -qq --no-install-recommends $missing

@@ -70,5 +70,83 @@ gen large-blocks.rep 53 '
 	}
 	while (nl > 0) { op("f", live_id[--nl]) }'
 
+# The classic malloc-lab patterns (Wilson et al. 1995; the CS:APP lab's
+# trace families), written anew: compiler-like mixes, coalescing, random
+# sizes up to 32 KiB, binary lifetimes and realloc growth.
+
+# A compiler: many small nodes with a skewed size mix, in phases (a
+# function's nodes die together at its end), a few long-lived tables that
+# grow by realloc, and the odd buffer of a few KiB.
+gen classic-compiler.rep 101 '
+	n = 0; nl = 0; tables = 0
+	for (f = 0; f < 60; f++) {
+		base = nl
+		k = 100 + rnd(200)
+		for (i = 0; i < k; i++) {
+			r = rnd(100)
+			if (r < 70) s = 8 + rnd(57); else if (r < 95) s = 64 + rnd(449); else s = 512 + rnd(3585)
+			op("a", n, s); live_id[nl++] = n++
+		}
+		if (rnd(100) < 40) {
+			if (tables < 8) { op("a", n, 256); tab[tables++] = n++ }
+			else { t = tab[rnd(8)]; op("r", t, sz[t] + 64 + rnd(512)) }
+		}
+		# the phase ends: most of its nodes die, in random order
+		while (nl > base + k / 10) { j = base + rnd(nl - base); op("f", live_id[j]); live_id[j] = live_id[--nl] }
+	}
+	while (nl > 0) { op("f", live_id[--nl]) }
+	for (i = 0; i < tables; i++) op("f", tab[i])'
+
+# Coalescing: pairs of neighbours, each pair between long-lived small
+# blocks, are freed and replaced by one block of their combined size,
+# which fits where the pair was only if the two merged; then the merged
+# block goes and a new pair of other sizes comes.
+gen classic-coalescing.rep 103 '
+	for (i = 0; i < 100; i++) {
+		op("a", 3 * i, 16 + rnd(49)); s = 1024 + rnd(3073); op("a", 3 * i + 1, s); op("a", 3 * i + 2, s)
+	}
+	for (r = 0; r < 8; r++) {
+		for (i = 0; i < 100; i++) {
+			t = sz[3 * i + 1] + sz[3 * i + 2]; op("f", 3 * i + 1); op("f", 3 * i + 2); op("a", 300 + i, t)
+		}
+		for (i = 0; i < 100; i++) {
+			op("f", 300 + i); s = 1024 + rnd(3073); op("a", 3 * i + 1, s); op("a", 3 * i + 2, s)
+		}
+	}
+	for (i = 0; i < 300; i++) op("f", i)'
+
+# Random sizes from 1 byte to 32 KiB (16 KiB on average), allocated and
+# freed at random, at most 240 live.
+gen classic-random.rep 107 '
+	nl = 0; n = 0
+	for (i = 0; i < 2400; i++) {
+		if (nl < 240 && (nl == 0 || rnd(100) < 55)) { op("a", n, 1 + rnd(32768)); live_id[nl++] = n++ }
+		else { j = rnd(nl); op("f", live_id[j]); live_id[j] = live_id[--nl] }
+	}
+	while (nl > 0) { j = rnd(nl); op("f", live_id[j]); live_id[j] = live_id[--nl] }'
+
+# Binary lifetimes: small long-lived blocks alternate with large short-lived
+# ones; the large die, and the next generation (large again, some a little
+# larger than the holes) arrives among the survivors.
+gen classic-binary.rep 109 '
+	for (i = 0; i < 1500; i++) { op("a", 2 * i, 16 + rnd(49)); op("a", 2 * i + 1, 256 + rnd(257)) }
+	for (g = 0; g < 3; g++) {
+		for (i = 0; i < 1500; i++) op("f", 2 * i + 1)
+		for (i = 0; i < 1500; i++) op("a", 2 * i + 1, 256 + rnd(257) + 32 * g)
+	}
+	for (i = 0; i < 3000; i++) op("f", i)'
+
+# Realloc growth: a buffer grown step by step by realloc while a small block
+# is allocated after it and the previous one freed (the lab'"'"'s realloc
+# pattern); then a second buffer whose small neighbours stay.
+gen classic-realloc.rep 113 '
+	op("a", 0, 512); op("a", 1, 128)
+	for (i = 1; i <= 1200; i++) { op("r", 0, 512 + 128 * i); op("a", i + 1, 128); op("f", i) }
+	op("f", 1201); op("f", 0)
+	op("a", 0, 4092); n = 1
+	for (i = 1; i <= 600; i++) { op("r", 0, 4092 + 96 * i); op("a", n, 16); if (i % 2) op("f", n); n++ }
+	op("f", 0)
+	for (i = 1; i < n; i++) if (i % 2 == 0) op("f", i)'
+
 # binary-trees as the manual model runs it, recorded by mmlab itself.
 "$mmlab" run -w binary-trees -m manual -p depth=7 -q --record "$dir/binary-trees.trace" >/dev/null

@@ -2,7 +2,7 @@
  *
  * A workload source is compiled once per model; WL_DEFINE at its end emits
  * one `struct wl_impl` per build, named wl_<sym>__<model>.  The registry
- * gathers them into one descriptor per workload.  Invariant: the four
+ * gathers them into one descriptor per workload.  Invariant: the per-model
  * builds of a workload agree on name, parameters and ops unit (checked by
  * the unit tests), and produce the same checksum for the same parameters.
  */
@@ -11,8 +11,10 @@
 
 #include <stdint.h>
 
+#include <stdio.h>
+
+#include "runtime/api/mm_job.h"
 #include "runtime/api/mm_type.h"
-#include "runtime/models/model.h"
 
 struct mm_ctx;
 struct mm_job;
@@ -32,9 +34,11 @@ struct wl_impl {
 	int (*entry)(struct mm_ctx *c, struct mm_job *job);
 };
 
-/* One workload, every model. */
+/* One workload, every model: impl[m] is its build for enum mm_model m
+ * (runtime/models/model.h); impl[0] carries the shared name, parameters
+ * and unit. */
 struct wl_desc {
-	const struct wl_impl *impl[MM_MODEL_COUNT];
+	const struct wl_impl *const *impl;
 };
 
 const struct wl_desc *wl_find(const char *name);
@@ -57,11 +61,52 @@ static inline uint64_t wl_mix(uint64_t h, uint64_t v)
 }
 #define WL_CHECKSUM_SEED 0xcbf29ce484222325ull
 
+/* The workloads' PRNG (splitmix64): the same stream on every model. */
+static inline uint64_t wl_rand(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* A uniform integer in [0, n), n > 0. */
+static inline uint64_t wl_below(uint64_t *s, uint64_t n)
+{
+	return wl_rand(s) % n;
+}
+
+/* A workload's reference result: at its default parameters and seed 1 the
+ * checksum must be `expect`, or the run is a failed check (MM_JOB_WRONG,
+ * exit 1 from the CLI).  Other parameters have no reference: MM_JOB_OK. */
+static inline int wl_check_reference(struct mm_job *job, const struct wl_param *params,
+				     unsigned n, uint64_t expect)
+{
+	if (job->seed != 1)
+		return MM_JOB_OK;
+	for (unsigned i = 0; i < n; i++)
+		if (job->params[i] != params[i].def)
+			return MM_JOB_OK;
+	if (job->checksum == expect)
+		return MM_JOB_OK;
+	snprintf(job->error, sizeof job->error,
+		 "checksum %#llx at the default parameters and seed 1, the reference is %#llx",
+		 (unsigned long long)job->checksum, (unsigned long long)expect);
+	return MM_JOB_WRONG;
+}
+
+/* Refuse parameters this model cannot run (bad input: exit 2). */
+static inline int wl_refuse(struct mm_job *job, const char *why)
+{
+	snprintf(job->error, sizeof job->error, "%s", why);
+	return MM_JOB_REFUSED;
+}
+
 #define WL_PASTE_(a, b, c) a##b##__##c
 #define WL_PASTE(a, b, c) WL_PASTE_(a, b, c)
 #define WL_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-#define WL_FREE_TREE(sym) WL_FREE_TREE_(sym, MM_MODEL_SUFFIX)
+#define WL_FREE_TREE(sym) WL_FREE_TREE_(sym, MM_MODEL)
 #define WL_FREE_TREE_(sym, model) WL_FREE_TREE__(sym, model)
 #define WL_FREE_TREE__(sym, model) sym##_free_##model
 
@@ -76,7 +121,7 @@ static inline uint64_t wl_mix(uint64_t h, uint64_t v)
 			return -1;                                                     \
 		return run_(c, job);                                                   \
 	}                                                                              \
-	const struct wl_impl WL_PASTE(wl_, sym, MM_MODEL_SUFFIX) = {               \
+	const struct wl_impl WL_PASTE(wl_, sym, MM_MODEL) = {               \
 		.name = name_,                                                     \
 		.summary = summary_,                                               \
 		.ops_unit = unit_,                                                 \

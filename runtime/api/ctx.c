@@ -1,9 +1,10 @@
 /* ctx.c — creating and tearing down a model context, and its slow paths.
  *
- * mm_fail_oom unwinds to the session's escape point: a workload never
- * sees a null allocation, and the process is never taken over here.
- * mm_panic reports a broken rule to the context's hook, or by default
- * writes one line to stderr and aborts.
+ * The context knows its model only through the model's ops table: no
+ * model is named here.  mm_fail_oom unwinds to the session's escape
+ * point: a workload never sees a null allocation, and the process is
+ * never taken over here.  mm_panic reports a broken rule to the context's
+ * hook, or by default writes one line to stderr and aborts.
  */
 #include "mm_ctx.h"
 
@@ -11,48 +12,84 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/models/gc_model.h"
-#include "runtime/models/own_table.h"
-#include "runtime/models/ptr_free.h"
+#include "mm_model.h"
 
-static const mm_free_tree_fn generic_free[MM_MODEL_COUNT];
+int mm_ctx_init(struct mm_ctx *c, const struct mm_model_ops *model,
+		const struct alloc_ops *alloc, const char *alloc_options, char *err,
+		size_t errlen)
+{
+	return mm_ctx_init_opts(c, model, alloc, alloc_options, NULL, err, errlen);
+}
 
-int mm_ctx_init(struct mm_ctx *c, enum mm_model model, const struct alloc_ops *alloc,
-		const char *alloc_options, char *err, size_t errlen)
+int mm_ctx_init_opts(struct mm_ctx *c, const struct mm_model_ops *model,
+		     const struct alloc_ops *alloc, const char *alloc_options,
+		     const struct mm_ctx_opts *opts, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof *c);
 	c->model = model;
+	c->peak_hook_at = UINT64_MAX;
+	c->model_options = opts && opts->model_options ? opts->model_options : "";
+	c->heap_limit = opts ? opts->heap_limit : 0;
 	c->probe = &probe_null;
-	if ((unsigned)model >= MM_MODEL_COUNT) {
-		snprintf(err, errlen, "unknown model %d", (int)model);
+	if (model == NULL) {
+		snprintf(err, errlen, "no such model");
 		return -1;
 	}
-	c->free_tree = generic_free[model];
-	if (model == MM_GC) {
+	c->free_tree = model->free_tree;
+	if (!model->takes_allocator) {
 		if (alloc != NULL && alloc != &alloc_system) {
-			snprintf(err, errlen,
-				 "the gc model takes no allocator: Boehm owns its heap");
+			snprintf(err, errlen, "the %s model takes no allocator: it brings its own heap",
+				 model->name);
 			return -1;
 		}
-		return gc_model_init(c, err, errlen);
+	} else {
+		c->alloc = alloc ? alloc : &alloc_system;
+		if (c->alloc->init(&c->alloc_state, alloc_options ? alloc_options : "", err,
+				   errlen) != 0) {
+			c->alloc = NULL;
+			return -1;
+		}
+		mm_ctx_use_allocator(c, c->alloc, c->alloc_state);
 	}
-	c->alloc = alloc ? alloc : &alloc_system;
-	if (c->alloc->init(&c->alloc_state, alloc_options ? alloc_options : "", err, errlen) != 0)
+	if (!model->takes_options && c->model_options[0] != '\0') {
+		snprintf(err, errlen, "the %s model takes no options (got '%s')", model->name,
+			 c->model_options);
+		if (c->alloc != NULL)
+			c->alloc->fini(c->alloc_state);
+		c->alloc = NULL;
 		return -1;
-	c->alloc_direct = c->alloc == &alloc_system;
-	c->free_direct = c->alloc_direct;
+	}
+	if (model->init != NULL && model->init(c, err, errlen) != 0) {
+		if (c->alloc != NULL)
+			c->alloc->fini(c->alloc_state);
+		c->alloc = NULL;
+		return -1;
+	}
+	if (c->heap_limit != 0 && c->alloc != NULL) {
+		heap_limit_start(&c->limiter, c->alloc, c->alloc_state, c->heap_limit,
+				 c->alloc != &alloc_system);
+		mm_ctx_use_allocator(c, &heap_limit_ops, &c->limiter);
+	}
 	return 0;
 }
 
 void mm_ctx_fini(struct mm_ctx *c)
 {
-	if (c->model == MM_OWN)
-		own_release_all(c);
-	if (c->model == MM_GC)
-		gc_model_fini(c);
-	else if (c->alloc != NULL)
+	if (c->model != NULL && c->model->fini != NULL)
+		c->model->fini(c);
+	if (c->alloc == &heap_limit_ops)
+		mm_ctx_use_allocator(c, c->limiter.inner, c->limiter.inner_state);
+	if (c->alloc != NULL)
 		c->alloc->fini(c->alloc_state);
 	c->alloc = NULL;
+}
+
+void mm_ctx_use_allocator(struct mm_ctx *c, const struct alloc_ops *ops, void *state)
+{
+	c->alloc = ops;
+	c->alloc_state = state;
+	c->free_direct = ops == &alloc_system;
+	atomic_store(&c->alloc_direct, c->free_direct);
 }
 
 int mm_ctx_bind_types(struct mm_ctx *c, const struct mm_type *types, uint32_t n,
@@ -69,38 +106,33 @@ int mm_ctx_bind_types(struct mm_ctx *c, const struct mm_type *types, uint32_t n,
 	return 0;
 }
 
-static void generic_manual(struct mm_ctx *c, uintptr_t root, const char *f, int l)
+void mm_ctx_heap(struct mm_ctx *c, struct alloc_stats *out)
 {
-	(void)f, (void)l;
-	ptr_free_tree(c, (struct mm_obj *)root, false);
+	c->model->heap(c, out);
 }
 
-static void generic_rc(struct mm_ctx *c, uintptr_t root, const char *f, int l)
+/* The poll flag is cleared before the hook runs, so a tick that lands
+ * during the hook is kept for the next poll; the allocation fast path
+ * goes back to direct calls once nothing is due. */
+void mm_ctx_poll(struct mm_ctx *c)
 {
-	(void)f, (void)l;
-	ptr_free_tree(c, (struct mm_obj *)root, true);
+	atomic_store_explicit(&c->poll_due, false, memory_order_relaxed);
+	if (c->poll != NULL)
+		c->poll(c->poll_arg);
+	atomic_store_explicit(&c->alloc_direct, c->free_direct, memory_order_relaxed);
 }
 
-static void generic_own(struct mm_ctx *c, uintptr_t root, const char *f, int l)
+void mm_ctx_peak_hook(struct mm_ctx *c)
 {
-	own_free_tree(c, (uint32_t)root, f, l);
-}
-
-static const mm_free_tree_fn generic_free[MM_MODEL_COUNT] = {
-	[MM_MANUAL] = generic_manual,
-	[MM_RC] = generic_rc,
-	[MM_GC] = NULL,
-	[MM_OWN] = generic_own,
-};
-
-uint64_t mm_ctx_leaked_objects(const struct mm_ctx *c)
-{
-	return c->model == MM_GC ? 0 : c->allocs - c->frees;
+	c->peak_hook_at = c->live_bytes + c->live_bytes / 16;
+	if (c->peak_hook != NULL)
+		c->peak_hook(c->poll_arg);
 }
 
 void mm_fail_oom(struct mm_ctx *c, size_t size)
 {
 	c->failed_size = size;
+	c->limit_hit = c->heap_limit != 0;
 	if (c->escape != NULL)
 		longjmp(*c->escape, 1);
 	mm_panic(c, __FILE__, __LINE__, "out of memory: a request of %zu bytes failed", size);

@@ -7,8 +7,8 @@
  * back reference that may outlive its object; mm_upgrade turns it into a
  * borrow, or into null when the model can tell the object is gone.
  *
- * A workload is compiled once per model (-DMM_MODEL_MANUAL, _RC, _GC or
- * _OWN), so every call below is an inline fast path of that model.  Under
+ * A workload is compiled once per model (-DMM_MODEL=NAME with that model's
+ * header), so every call below is an inline fast path of that model.  Under
  * own the four handle kinds are distinct struct types and misuse does not
  * compile; elsewhere they are all plain pointers.  Under own every call
  * also checks the rules at run time and panics with the caller's file:line.
@@ -21,21 +21,26 @@
 #include "mm_ctx.h"
 #include "mm_job.h"
 
-#if defined(MM_MODEL_MANUAL)
-#include "runtime/models/manual.h"
-#define MM_MODEL_SUFFIX manual
-#elif defined(MM_MODEL_RC)
-#include "runtime/models/rc.h"
-#define MM_MODEL_SUFFIX rc
-#elif defined(MM_MODEL_GC)
-#include "runtime/models/gc.h"
-#define MM_MODEL_SUFFIX gc
-#elif defined(MM_MODEL_OWN)
-#include "runtime/models/own.h"
-#define MM_MODEL_SUFFIX own
-#else
-#error "compile workloads with one of -DMM_MODEL_MANUAL, -DMM_MODEL_RC, -DMM_MODEL_GC, -DMM_MODEL_OWN"
+/* The model: its name, and its header, which the build names (the one
+ * place this layer reaches a model; see docs/architecture.md). */
+#if !defined(MM_MODEL) || !defined(MM_MODEL_HEADER)
+#error "compile workloads per model: -DMM_MODEL=NAME -DMM_MODEL_HEADER='\"runtime/models/NAME.h\"'"
 #endif
+#define MM_CAT_(a, b) a##b
+#define MM_CAT(a, b) MM_CAT_(a, b)
+#define MM_STR_(x) #x
+#define MM_STR(x) MM_STR_(x)
+
+/* The ops table the model's header declares at its end: defined in the
+ * model's model_ops build, nothing elsewhere. */
+#ifdef MM_MODEL_DEFINE_OPS
+#define MM_MODEL_OPS(...) \
+	const struct mm_model_ops MM_CAT(mm_model_, MM_MODEL) = { .name = MM_STR(MM_MODEL), __VA_ARGS__ };
+#else
+#define MM_MODEL_OPS(...)
+#endif
+
+#include MM_MODEL_HEADER
 
 #define MM_SITE __FILE__, __LINE__
 
@@ -64,6 +69,20 @@
 #define mm_set_weak(c, mut, slot, weak) mm_set_weak_at((c), (mut), (slot), (weak), MM_SITE)
 #define mm_get_weak(c, ref, slot) mm_get_weak_at((c), (ref), (slot), MM_SITE)
 
+/* Sharing: one more holder of an object the caller can read.  The share
+ * is read like a borrow (mm_get, mm_data) and given back with mm_unshare.
+ * rc: the count rises by one, and the last holder frees; gc: a copy of the
+ * pointer; manual: a borrow in effect, the one designated owner frees (so
+ * a share must end before the owner drops); own: a counted shared borrow,
+ * so the owner cannot drop or move the object while it is shared.  See
+ * docs/models.md. */
+#define mm_share(c, ref) mm_share_at((c), (ref), MM_SITE)
+#define mm_unshare(c, shared) mm_unshare_at((c), (shared), MM_SITE)
+/* A second owner of the object (Rc::clone): only under a model whose
+ * mm_model_ops says strong_cycles (rc counts it, gc copies the pointer);
+ * manual and own panic.  Use mm_clone_to for the borrow checker. */
+#define mm_clone(c, ref) mm_clone_at((c), (ref), MM_SITE)
+
 /* The payload bytes after the slots of an object of the given type (gc
  * objects carry no header, so the caller names the type; own checks it). */
 #define mm_data(c, ref, type) mm_data_at((c), (ref), (type), MM_SITE)
@@ -75,5 +94,15 @@ static inline void mm_step(struct mm_ctx *c)
 	if (c->timed)
 		c->probe->step(c->probe_state, clock_now_ns());
 }
+
+/* The capability-checked forms (mm_new_to, mm_end_of, ...) and scopes. */
+#include "mm_scope.h"
+
+static inline void mm_clone_to_at(struct mm_ctx *c, mm_ref r, mm_own *out, const char *f, int l)
+	MM_ACQUIRES(*out) MM_NO_CAP_CHECK
+{
+	*out = mm_clone_at(c, r, f, l);
+}
+#define mm_clone_to(c, ref, out) mm_clone_to_at((c), (ref), (out), MM_SITE)
 
 #endif

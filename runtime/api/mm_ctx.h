@@ -16,30 +16,14 @@
 #include <stdlib.h>
 
 #include "allocators/allocator.h"
+#include "allocators/stat_count.h"
 #include "runtime/probes/clock.h"
-#include "runtime/models/model.h"
+#include "heap_limit.h"
 #include "mm_type.h"
 #include "runtime/probes/probe.h"
 
 struct mm_ctx;
-struct sampler;
-
-/* One entry of the own model's generation table (see models/own.h).
- * gen, borrow and state share one word, meta, so that the common check
- * "this handle owns a live, unborrowed object" is one compare and a drop
- * one store (OWN_META in models/own_table.h); spare stays 0. */
-struct own_entry {
-	void *obj; /* the object; the next free index while free */
-	union {
-		struct {
-			uint32_t gen;    /* bumped when the object is dropped */
-			uint16_t borrow; /* OWN_MUT, or the number of live shared borrows */
-			uint8_t state;   /* OWN_FREE, OWN_LOOSE or OWN_HELD */
-			uint8_t spare;
-		};
-		uint64_t meta;
-	};
-};
+struct mm_model_ops;
 
 /* Called on a broken ownership rule: file:line of the workload's call and
  * a sentence naming the rule.  Must not return normally (abort, or
@@ -57,9 +41,10 @@ struct mm_ctx {
 	const struct alloc_ops *alloc;
 	void *alloc_state;
 	/* true: the system malloc, called directly, not through the table.
-	 * The heap sampler's timer signal clears it to divert the next
-	 * allocation to the table path, which polls sample_due: the fast path
-	 * keeps its one test (Go preempts goroutines with the same trick). */
+	 * A probe that wants the mutator's attention (the heap sampler's
+	 * timer) sets poll_due and clears this, to divert the next allocation
+	 * to the table path, which polls: the fast path keeps its one test
+	 * (Go preempts goroutines with the same trick). */
 	_Atomic bool alloc_direct;
 	bool free_direct;  /* the system free: call it; never diverted */
 	bool timed;        /* the listener wants pause and step times */
@@ -72,17 +57,26 @@ struct mm_ctx {
 	uint64_t frees;
 	uint64_t alloc_bytes;
 
-	/* own model */
-	struct own_entry *own_table;
-	uint32_t own_cap;
-	uint32_t own_free; /* head of the free-index list, 0 when empty */
-	uint32_t own_loose;
+	/* the model's own words (own: its handle table) */
+	void *m_table;
+	uint32_t m_cap;
+	uint32_t m_free;
 
 	/* probes */
 	const struct probe_listener *probe;
 	void *probe_state;
-	_Atomic bool sample_due;  /* the sampler's tick: take a heap sample */
-	struct sampler *sampler;  /* NULL: no heap sampling (see sampler.h) */
+	/* the poll hook: set poll_due (from a signal handler, too) and the
+	 * mutator calls poll(poll_arg) at its next allocation, pause end or
+	 * step; NULL poll: nothing hooked, the flag is just cleared */
+	_Atomic bool poll_due;
+	void (*poll)(void *arg);
+	void *poll_arg;
+	/* the peak hook: called when live bytes reach a new peak at or above
+	 * peak_hook_at (UINT64_MAX: never), which it then raises by a
+	 * sixteenth; the session samples the heap there when the allocator
+	 * cannot give its figures at the peak itself (docs/metrics.md) */
+	uint64_t peak_hook_at;
+	void (*peak_hook)(void *arg);
 
 	/* failure */
 	jmp_buf *escape;       /* where an allocation failure unwinds to */
@@ -91,16 +85,40 @@ struct mm_ctx {
 	void *panic_state;
 	char panic_msg[256]; /* the last rule broken, kept for the panic hook */
 
-	enum mm_model model;
-	uint64_t gc_heap_peak; /* gc: largest heap in use after a collection */
-	uint64_t gc_collections;
+	const struct mm_model_ops *model;
+	uint64_t collections; /* whole-heap collections the model ran */
+	uint64_t shares;      /* mm_share calls that added a counted holder (rc) */
+
+	/* configuration, set before the model's init (mm_ctx_init_opts) */
+	const char *model_options; /* "key=value,..." after -m NAME: ("" when none) */
+	uint64_t heap_limit;       /* bytes; 0: none */
+	bool limit_hit;            /* an allocation failed at the heap limit */
+	struct heap_limit limiter; /* wraps the allocator when heap_limit is set */
+	void *m_cycles;            /* rc: the cycle collector, NULL when off */
+	/* peak_live_bytes is an estimate, not a count (gc, when a size class
+	 * of Boehm's held requests of several sizes) */
+	bool peak_live_estimated;
 };
 
-/* Set up a context for a model over an allocator (ignored by gc).
- * Returns 0, or -1 with a message in err. */
-int mm_ctx_init(struct mm_ctx *c, enum mm_model model, const struct alloc_ops *alloc,
-		const char *alloc_options, char *err, size_t errlen);
+/* Set up a context for a model over an allocator (NULL: the system
+ * malloc; a model that brings its own heap refuses any other).  Returns 0,
+ * or -1 with a message in err. */
+int mm_ctx_init(struct mm_ctx *c, const struct mm_model_ops *model,
+		const struct alloc_ops *alloc, const char *alloc_options, char *err,
+		size_t errlen);
 void mm_ctx_fini(struct mm_ctx *c);
+
+/* The same, with the model's options ("key=value,..." that the model's
+ * init parses; NULL or "": none) and a heap limit in bytes (0: none; the
+ * model enforces it: gc through Boehm's maximum heap size, the others by
+ * refusing allocations that would take the bytes they hold past it). */
+struct mm_ctx_opts {
+	const char *model_options;
+	uint64_t heap_limit;
+};
+int mm_ctx_init_opts(struct mm_ctx *c, const struct mm_model_ops *model,
+		     const struct alloc_ops *alloc, const char *alloc_options,
+		     const struct mm_ctx_opts *opts, char *err, size_t errlen);
 
 /* The types the running workload allocates, checked against the
  * invariant types[i].id == i, and its specialised subtree free (NULL: the
@@ -108,26 +126,28 @@ void mm_ctx_fini(struct mm_ctx *c);
 int mm_ctx_bind_types(struct mm_ctx *c, const struct mm_type *types, uint32_t n,
 		      mm_free_tree_fn free_tree);
 
-/* Objects and bytes never freed (zero under gc, which reclaims them). */
-uint64_t mm_ctx_leaked_objects(const struct mm_ctx *c);
+/* Route the context's allocations through another table and state (the
+ * allocation timer wraps the allocator this way), or give them back. */
+void mm_ctx_use_allocator(struct mm_ctx *c, const struct alloc_ops *ops, void *state);
 
-/* The allocator's current figures whatever the model (gc: Boehm's heap);
- * requested is the live bytes the runtime counts.  Mutator thread only. */
-void mm_alloc_stats(struct mm_ctx *c, struct alloc_stats *out);
+/* The heap's figures now, as the model reports them.  Mutator thread only. */
+void mm_ctx_heap(struct mm_ctx *c, struct alloc_stats *out);
 
 /* Slow paths shared by the models. */
 _Noreturn void mm_fail_oom(struct mm_ctx *c, size_t size);
-/* Take the heap sample the sampler asked for (defined in sampler.c). */
-void mm_sample_heap(struct mm_ctx *c);
+/* Run the hook the context's poll flag asked for (the heap sampler's). */
+void mm_ctx_poll(struct mm_ctx *c);
+/* Live bytes reached a new peak past peak_hook_at: run the peak hook. */
+void mm_ctx_peak_hook(struct mm_ctx *c);
 _Noreturn void mm_panic(struct mm_ctx *c, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Allocation through the ops table: a teaching allocator's path, and the
- * system malloc's while a heap sample is due. */
+ * system malloc's while a poll is due. */
 static inline void *mm_table_alloc(struct mm_ctx *c, size_t size)
 {
-	if (__builtin_expect(atomic_load_explicit(&c->sample_due, memory_order_relaxed), 0))
-		mm_sample_heap(c);
+	if (__builtin_expect(atomic_load_explicit(&c->poll_due, memory_order_relaxed), 0))
+		mm_ctx_poll(c);
 	return c->alloc->alloc(c->alloc_state, size);
 }
 
@@ -148,8 +168,9 @@ static inline void *mm_bytes_alloc(struct mm_ctx *c, size_t size)
  * session at the end), which keeps the compare off the allocation path. */
 static inline void mm_note_peak(struct mm_ctx *c)
 {
-	if (c->live_bytes > c->peak_live_bytes)
-		c->peak_live_bytes = c->live_bytes;
+	if (stat_max(&c->peak_live_bytes, c->live_bytes) &&
+	    __builtin_expect(c->live_bytes >= c->peak_hook_at, 0))
+		mm_ctx_peak_hook(c);
 }
 
 static inline void mm_bytes_free(struct mm_ctx *c, void *p, size_t size)

@@ -19,7 +19,13 @@ struct mm_job {
 	void *line_state;
 	uint64_t checksum; /* a digest of what the workload observed */
 	uint64_t ops;      /* units of the workload's own work */
+	char error[200];   /* why, when the entry returns MM_JOB_WRONG or _REFUSED */
 };
+
+/* What a workload's entry returns: OK; FAILED (-1: it could not run);
+ * WRONG (its result differs from the reference it knows: a failed check);
+ * REFUSED (its parameters cannot go with this model: bad input). */
+enum { MM_JOB_OK = 0, MM_JOB_FAILED = -1, MM_JOB_WRONG = 1, MM_JOB_REFUSED = 2 };
 
 typedef int (*mm_entry_fn)(struct mm_ctx *c, struct mm_job *job);
 

@@ -12,6 +12,8 @@
 #include <gc.h>
 
 #define PTR_HDR 0
+#define PTR_CLONES 1 /* a second owner is a copy of the pointer */
+#include "gc_model.h"
 #include "ptr.h"
 
 __attribute__((warn_unused_result)) static inline mm_own
@@ -22,6 +24,8 @@ mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
 	void *p = GC_MALLOC(n);
 	if (__builtin_expect(p == NULL, 0))
 		mm_fail_oom(c, n);
+	if (__builtin_expect(n != gc_last_request, 0))
+		gc_model_new_request(n, p);
 	c->allocs++;
 	c->alloc_bytes += n;
 	return (mm_own)p;
@@ -32,24 +36,17 @@ static inline void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 	(void)c, (void)o, (void)f, (void)l;
 }
 
-static inline void mm_set_at(struct mm_ctx *c, mm_mut p, unsigned slot, mm_own child,
-			     const char *f, int l)
-{
-	(void)c, (void)f, (void)l;
-	ptr_slots(p)[slot] = child;
-}
-
-static inline void mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_own child,
-				   const char *f, int l)
-{
-	mm_set_at(c, p, slot, child, f, l);
-}
-
 /* Nothing to free by hand: the collector does it (mm_drop never calls it). */
 #define MM_FREE_TREE_FN(name, types, n)                                         \
 	static void name(struct mm_ctx *c, uintptr_t root, const char *f, int l) \
 	{                                                                        \
 		(void)c, (void)root, (void)f, (void)l;                           \
 	}
+
+MM_MODEL_OPS(.summary = "Boehm mark-sweep (bdwgc): the collector finds garbage",
+	     .pause = PROBE_PAUSE_GC, .takes_allocator = false, .heap_name = "bdwgc",
+	     .counts_live = false,
+	     .init = gc_model_init, .fini = gc_model_fini, .heap = gc_model_heap,
+	     .takes_options = true, .strong_cycles = true)
 
 #endif

@@ -1,4 +1,6 @@
-/* gc_model.h — setting up and tearing down the gc model's collector hooks. */
+/* gc_model.h — the gc model's slow paths: starting Boehm, its collection
+ * events, its heap figures, and the requested bytes live (gc.c says how:
+ * peak live under gc is requested bytes, as under every other model). */
 #ifndef MM_MODELS_GC_MODEL_H
 #define MM_MODELS_GC_MODEL_H
 
@@ -6,13 +8,17 @@
 
 #include "runtime/api/mm_ctx.h"
 
+/* The last request size whose Boehm size class is known; a request of
+ * another size goes through gc_model_new_request once (obj: its object). */
+extern size_t gc_last_request;
+void gc_model_new_request(size_t n, void *obj);
+
 int gc_model_init(struct mm_ctx *c, char *err, size_t errlen);
 void gc_model_fini(struct mm_ctx *c);
 
-/* Boehm's heap figures, normalized (footprint, free) and raw. */
-void gc_model_stats(struct alloc_stats *out);
-/* The same without taking Boehm's lock: for heap samples on the mutator
- * thread, including from inside a collection event. */
-void gc_model_heap(struct alloc_stats *out);
+/* Boehm's heap figures, normalized (footprint, free) and raw, read
+ * without taking Boehm's lock: on the mutator thread, including from
+ * inside a collection event (gc.c says why that is safe). */
+void gc_model_heap(struct mm_ctx *c, struct alloc_stats *out);
 
 #endif

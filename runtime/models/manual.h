@@ -10,8 +10,9 @@
 #include <string.h>
 
 #define PTR_HDR sizeof(struct mm_hdr)
+#define MM_TREE_KIND TREE_PTR
 #include "ptr.h"
-#include "ptr_free.h"
+#include "tree_free.h"
 
 __attribute__((warn_unused_result)) static inline mm_own
 mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
@@ -27,7 +28,6 @@ mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
 
 static inline void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 {
-	(void)f, (void)l;
 	if (o == NULL)
 		return;
 	mm_pause_begin(c, PROBE_PAUSE_FREE);
@@ -36,27 +36,8 @@ static inline void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 	mm_pause_end(c, PROBE_PAUSE_FREE);
 }
 
-static inline void mm_set_at(struct mm_ctx *c, mm_mut p, unsigned slot, mm_own child,
-			     const char *f, int l)
-{
-	struct mm_obj *old = ptr_slots(p)[slot];
-	ptr_slots(p)[slot] = child;
-	if (old != NULL)
-		mm_drop_at(c, old, f, l);
-}
-
-static inline void mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_own child,
-				   const char *f, int l)
-{
-	mm_set_at(c, p, slot, child, f, l);
-}
-
-/* The subtree free specialised to a workload's types (see ptr_free.h). */
-#define MM_FREE_TREE_FN(name, types, n)                                         \
-	static void name(struct mm_ctx *c, uintptr_t root, const char *f, int l) \
-	{                                                                        \
-		(void)f, (void)l;                                                \
-		ptr_free_walk(c, (struct mm_obj *)root, types, n, false);        \
-	}
+MM_MODEL_OPS(.summary = "malloc/free discipline: the owner frees its subtree",
+	     .pause = PROBE_PAUSE_FREE, .takes_allocator = true, .counts_live = true,
+	     .records = true, .heap = mm_model_allocator_heap, .free_tree = tree_free_manual)
 
 #endif

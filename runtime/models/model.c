@@ -1,34 +1,41 @@
-/* model.c — names and summaries of the memory models, from MM_MODELS. */
-#include "model.h"
+/* model.c — the registry of memory models, generated from MM_MODEL_LIST.
+ *
+ * Invariant: models[m] is the model whose enum value is m.
+ */
+#include "runtime/models/model.h"
 
 #include <string.h>
 
-static const char *const names[] = {
-#define MM_MODEL_NAME(id, name, summary) #name,
-	MM_MODELS(MM_MODEL_NAME)
-#undef MM_MODEL_NAME
+#define MM_MODEL_DECLARE(name, a) extern const struct mm_model_ops mm_model_##name;
+MM_MODEL_LIST(MM_MODEL_DECLARE, )
+#undef MM_MODEL_DECLARE
+
+static const struct mm_model_ops *const models[] = {
+#define MM_MODEL_ROW(name, a) [MM_MODEL_##name] = &mm_model_##name,
+	MM_MODEL_LIST(MM_MODEL_ROW, )
+#undef MM_MODEL_ROW
 };
 
-static const char *const summaries[] = {
-#define MM_MODEL_SUMMARY(id, name, summary) summary,
-	MM_MODELS(MM_MODEL_SUMMARY)
-#undef MM_MODEL_SUMMARY
-};
+const struct mm_model_ops *mm_model_get(enum mm_model m)
+{
+	return (unsigned)m < MM_MODEL_COUNT ? models[m] : NULL;
+}
 
 const char *mm_model_name(enum mm_model m)
 {
-	return (unsigned)m < MM_MODEL_COUNT ? names[m] : NULL;
-}
-
-const char *mm_model_summary(enum mm_model m)
-{
-	return (unsigned)m < MM_MODEL_COUNT ? summaries[m] : NULL;
+	return (unsigned)m < MM_MODEL_COUNT ? models[m]->name : NULL;
 }
 
 enum mm_model mm_model_find(const char *name)
 {
 	for (unsigned m = 0; m < MM_MODEL_COUNT; m++)
-		if (strcmp(names[m], name) == 0)
+		if (strcmp(models[m]->name, name) == 0)
 			return (enum mm_model)m;
 	return MM_MODEL_COUNT;
+}
+
+void mm_model_allocator_heap(struct mm_ctx *c, struct alloc_stats *out)
+{
+	c->alloc->stats(c->alloc_state, out);
+	alloc_figure_set(out, ALLOC_FIG_REQUESTED, c->live_bytes);
 }

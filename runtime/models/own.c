@@ -1,29 +1,32 @@
-/* own.c — the own model's table growth, iterative drop and rule reports.
+/* own.c — the own model's table growth, teardown, leak check and rule
+ * reports.
  *
- * own_free_tree works as ptr_free.c does, on handles: a small explicit
- * stack, and pointer reversal for what overflows it, where the slot we
- * descend through holds the way back up, finished slots are zeroed, and
- * the root's way up is a sentinel handle {0, 1} that no real slot holds
- * (a null slot is {0, 0}).  Each freed entry's generation is
- * bumped, which is what turns every stale handle into a caught error.
+ * Drops go through the one subtree free (tree_free.h), which retires each
+ * entry it frees: its generation is bumped, which is what turns every
+ * stale handle into a caught error.  Every own_* report ends in mm_panic.
  */
 #include "own_table.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SENTINEL ((struct own_slot){ 0, 1 })
-
-
+/* The side tables live in the table's allocation, just before entry 0
+ * (OWN_SIDE). */
 uint32_t own_grow(struct mm_ctx *c)
 {
-	uint32_t old = c->own_cap;
+	uint32_t old = c->m_cap;
 	uint64_t cap = old ? (uint64_t)old * 2 : 1024;
 	if (cap > UINT32_MAX)
 		mm_fail_oom(c, 0);
-	struct own_entry *t = realloc(c->own_table, cap * sizeof *t);
-	if (t == NULL)
-		mm_fail_oom(c, cap * sizeof *t);
+	struct own_side *side = old ? OWN_SIDE(c) : NULL;
+	size_t bytes = sizeof *side + cap * sizeof(struct own_entry);
+	side = realloc(side, bytes);
+	if (side == NULL)
+		mm_fail_oom(c, bytes);
+	if (old == 0)
+		*side = (struct own_side){ 0 };
+	struct own_entry *t = (struct own_entry *)(side + 1);
 	uint32_t first = old ? old : 1; /* entry 0 stays the null handle */
 	if (old == 0)
 		t[0] = (struct own_entry){ .gen = OWN_NULL_GEN, .state = OWN_FREE };
@@ -33,30 +36,65 @@ uint32_t own_grow(struct mm_ctx *c)
 			.gen = 1,
 			.state = OWN_FREE,
 		};
-	c->own_table = t;
-	c->own_cap = (uint32_t)cap;
-	c->own_free = first;
+	c->m_table = t;
+	c->m_cap = (uint32_t)cap;
+	c->m_free = first;
 	return first;
 }
 
-static bool occupied(struct own_slot s)
+/* Sites are few (one per mm_new call in the source), so a linear search
+ * on a cache miss is fine; the cache entry is replaced. */
+uint32_t own_site_intern(struct mm_ctx *c, uint64_t site)
 {
-	return (s.idx | s.gen) != 0;
-}
-
-static int first_occupied(const struct own_slot *s, uint64_t strong)
-{
-	for (; strong; strong &= strong - 1) {
-		int i = __builtin_ctzll(strong);
-		if (occupied(s[i]))
-			return i;
+	struct own_side *s = OWN_SIDE(c);
+	uint32_t id = 0;
+	for (uint32_t i = 1; i < s->nsites; i++)
+		if (s->site_keys[i] == site) {
+			id = i;
+			break;
+		}
+	if (id == 0 && s->nsites < OWN_MAX_TYPES) {
+		if (s->nsites == s->site_cap) {
+			uint32_t cap = s->site_cap ? s->site_cap * 2 : 64;
+			uint64_t *k = realloc(s->site_keys, cap * sizeof *k);
+			if (k == NULL)
+				mm_fail_oom(c, cap * sizeof *k);
+			s->site_keys = k;
+			s->site_cap = cap;
+			if (s->nsites == 0)
+				s->site_keys[s->nsites++] = 0; /* id 0: unknown */
+		}
+		id = s->nsites++;
+		s->site_keys[id] = site;
 	}
-	return -1;
+	struct own_site_cache *sc = &s->cache[(unsigned)OWN_SITE_LINE(site) % OWN_SITE_CACHE];
+	sc->key = site;
+	sc->id = id;
+	return id;
 }
 
-static struct own_slot *slots_of(const struct own_entry *e)
+uint32_t own_borrow_grow(struct mm_ctx *c)
 {
-	return (struct own_slot *)(void *)((struct mm_hdr *)e->obj + 1);
+	struct own_side *s = OWN_SIDE(c);
+	uint32_t old = s->cap;
+	uint64_t cap = old ? (uint64_t)old * 2 : 256;
+	if (cap > UINT32_MAX)
+		mm_fail_oom(c, 0);
+	struct own_borrow *r = realloc(s->rec, cap * sizeof *r);
+	if (r == NULL)
+		mm_fail_oom(c, cap * sizeof *r);
+	uint32_t first = old ? old : 1; /* record 0 is never handed out */
+	if (old == 0)
+		r[0] = (struct own_borrow){ 0 };
+	for (uint64_t i = first; i < cap; i++)
+		r[i] = (struct own_borrow){
+			.key = (uint64_t)OWN_EPOCH_STEP << 32,
+			.parent = (uint32_t)(i + 1 < cap ? i + 1 : 0),
+		};
+	s->rec = r;
+	s->cap = (uint32_t)cap;
+	s->free = first;
+	return first;
 }
 
 static size_t size_of(const struct mm_ctx *c, const struct own_entry *e)
@@ -64,54 +102,77 @@ static size_t size_of(const struct mm_ctx *c, const struct own_entry *e)
 	return mm_type_size(own_type(c, e), sizeof(struct mm_hdr));
 }
 
-/* The O(1)-space fallback for subtrees too deep or wide for the stack. */
-void own_reverse_free(struct mm_ctx *c, uint32_t idx, const char *f, int l)
-{
-	struct own_slot parent = SENTINEL;
-	struct own_slot cur = { idx, c->own_table[idx].gen };
-	own_check_unborrowed(c, &c->own_table[idx], f, l);
-
-	for (;;) {
-		struct own_entry *e = &c->own_table[cur.idx];
-		struct own_slot *s = slots_of(e);
-		int i = first_occupied(s, mm_type_strong(own_type(c, e)));
-		if (i >= 0) {
-			struct own_slot child = s[i];
-			own_check_unborrowed(c, &c->own_table[child.idx], f, l);
-			s[i] = parent;
-			parent = cur;
-			cur = child;
-			continue;
-		}
-		own_release(c, cur.idx, e, size_of(c, e));
-		if (parent.idx == SENTINEL.idx && parent.gen == SENTINEL.gen)
-			return;
-		struct own_entry *pe = &c->own_table[parent.idx];
-		struct own_slot *ps = slots_of(pe);
-		int j = first_occupied(ps, mm_type_strong(own_type(c, pe)));
-		struct own_slot up = ps[j];
-		ps[j] = (struct own_slot){ 0, 0 };
-		cur = parent;
-		parent = up;
-	}
-}
-
-void own_free_tree(struct mm_ctx *c, uint32_t idx, const char *f, int l)
-{
-	own_free_walk(c, idx, c->types, c->ntypes, f, l);
-}
-
 void own_release_all(struct mm_ctx *c)
 {
-	for (uint32_t i = 1; i < c->own_cap; i++) {
-		struct own_entry *e = &c->own_table[i];
+	for (uint32_t i = 1; i < c->m_cap; i++) {
+		struct own_entry *e = &OWN_TAB(c)[i];
 		if (e->state != OWN_FREE)
 			own_release(c, i, e, size_of(c, e));
 	}
-	free(c->own_table);
-	c->own_table = NULL;
-	c->own_cap = 0;
-	c->own_free = 0;
+	if (c->m_table != NULL) {
+		struct own_side *s = OWN_SIDE(c);
+		free(s->rec);
+		free(s->site_keys);
+		free(s); /* and the entries after it */
+	}
+	c->m_table = NULL;
+	c->m_cap = 0;
+	c->m_free = 0;
+}
+
+void own_fini(struct mm_ctx *c)
+{
+	own_release_all(c);
+}
+
+/* Leaked roots (LOOSE) are reported before objects held in a slot: a held
+ * object leaks only because its owner does. */
+void own_check_leaks(struct mm_ctx *c)
+{
+	uint64_t objects = 0, bytes = 0;
+	uint32_t first = 0;
+	for (uint32_t i = 1; i < c->m_cap; i++) {
+		const struct own_entry *e = &OWN_TAB(c)[i];
+		if (e->state == OWN_FREE)
+			continue;
+		objects++;
+		bytes += size_of(c, e);
+		if (first == 0 || (e->state == OWN_LOOSE && OWN_TAB(c)[first].state != OWN_LOOSE))
+			first = i;
+	}
+	if (objects == 0)
+		return;
+	const struct own_side *s = OWN_SIDE(c);
+	uint32_t id = OWN_SITE_OF((const struct mm_hdr *)OWN_TAB(c)[first].obj);
+	uint64_t site = id != 0 && id < s->nsites ? s->site_keys[id] : 0;
+	mm_panic(c, site ? OWN_SITE_FILE(site) : "?", site ? OWN_SITE_LINE(site) : 0,
+		 "leak at exit: this %s was never dropped (%llu object%s, %llu bytes still live "
+		 "when the workload returned)",
+		 own_type(c, &OWN_TAB(c)[first])->name, (unsigned long long)objects,
+		 objects == 1 ? "" : "s", (unsigned long long)bytes);
+}
+
+#ifdef OWN_POISON
+void __asan_set_error_report_callback(void (*callback)(const char *));
+
+static void asan_report(const char *report)
+{
+	if (strstr(report, "use-after-poison") != NULL)
+		fprintf(stderr, "mmlab: payload outside its borrow: a pointer from mm_data or "
+				"mm_data_mut was used after its borrow ended (the line is in "
+				"the ASan stack above)\n");
+}
+#endif
+
+/* The table is made here, so a borrow check never meets a missing one. */
+int own_init(struct mm_ctx *c, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+#ifdef OWN_POISON
+	__asan_set_error_report_callback(asan_report);
+#endif
+	own_grow(c);
+	return 0;
 }
 
 void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l)
@@ -124,8 +185,20 @@ void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l)
 void own_use_after_drop(struct mm_ctx *c, const struct own_entry *e, uint32_t gen, const char *f,
 			int l)
 {
-	if (e == c->own_table)
+	if (e == OWN_TAB(c))
 		own_bad_index(c, 0, f, l);
+	if (gen == ~e->gen)
+		mm_panic(c, f, l,
+			 "forged handle: this owned handle was made from a weak handle's words; "
+			 "only mm_new and mm_take hand out ownership");
+	/* a borrow's words: a live record holds them (the slow path may scan) */
+	uint64_t w = OWN_WORD((uint32_t)(e - OWN_TAB(c)), gen);
+	const struct own_side *s = OWN_SIDE(c);
+	for (uint32_t b = 1; b < s->cap; b++)
+		if (s->rec[b].key == w)
+			mm_panic(c, f, l,
+				 "forged handle: this owned handle was made from a borrow's words; "
+				 "only mm_new and mm_take hand out ownership");
 	mm_panic(c, f, l,
 		 "use after drop: this handle names an object that was dropped "
 		 "(handle generation %u, object generation %u)",
@@ -188,10 +261,34 @@ void own_bad_type(struct mm_ctx *c, const struct mm_type *have, const struct mm_
 void own_not_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule,
 		   const char *action, const char *f, int l)
 {
-	const struct own_entry *e = &c->own_table[idx];
+	const struct own_entry *e = &OWN_TAB(c)[idx];
 	if (e->gen != gen)
 		own_use_after_drop(c, e, gen, f, l);
 	if (e->state != OWN_LOOSE)
 		own_use_after_move(c, f, l);
 	own_borrowed(c, e, rule, action, f, l);
+}
+
+void own_bad_borrow(struct mm_ctx *c, uint64_t key, uint32_t b, bool mut, const char *what,
+		    const char *f, int l)
+{
+	const struct own_side *s = OWN_SIDE(c);
+	if (OWN_IDX(key) == 0)
+		own_bad_index(c, 0, f, l);
+	if (b == 0 || b >= s->cap)
+		mm_panic(c, f, l, "forged borrow: %s was given a borrow no mm_borrow handed out",
+			 what);
+	uint64_t live = s->rec[b].key;
+	if (OWN_IDX(live) == OWN_IDX(key) && OWN_KEY_EPOCH(live) == OWN_KEY_EPOCH(key))
+		mm_panic(c, f, l, "borrow kind: %s was given a %s borrow's words as a %s borrow",
+			 what, mut ? "shared" : "mutable", mut ? "mutable" : "shared");
+	own_ended(c, what, f, l);
+}
+
+void own_outlived(struct mm_ctx *c, const struct own_borrow *r, const char *f, int l)
+{
+	mm_panic(c, f, l,
+		 "borrow outlives its parent: this borrow is ended while %u borrow%s taken "
+		 "through it (mm_get, mm_get_mut) %s live; end those first",
+		 r->kids, r->kids == 1 ? "" : "s", r->kids == 1 ? "is" : "are");
 }

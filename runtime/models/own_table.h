@@ -1,9 +1,11 @@
-/* own_table.h — the own model's generation table and its slow paths.
+/* own_table.h — the own model's tables and its slow paths.
  *
- * Entry 0 is never used, so index 0 is the null handle.  Free entries form
- * a list threaded through their obj field.  A slot holds a handle, the same
- * eight bytes a pointer takes in the other models.  Every function named
- * own_* below that reports a broken rule does not return.
+ * The generation table (entry 0 is never used, so index 0 is the null
+ * handle; free entries form a list threaded through their obj field), the
+ * borrow records (one per live borrow, keyed by an epoch) and each entry's
+ * allocating site.  A slot holds a handle, the same eight bytes a pointer
+ * takes in the other models.  Every own_* below that reports a broken rule
+ * does not return.
  */
 #ifndef MM_MODELS_OWN_TABLE_H
 #define MM_MODELS_OWN_TABLE_H
@@ -13,6 +15,26 @@
 #include <stdlib.h>
 
 #include "runtime/api/mm_ctx.h"
+
+/* One entry of the generation table.  gen, borrow and state share one
+ * word, meta, so that the common check "this handle owns a live,
+ * unborrowed object" is one compare and a drop one store (OWN_META);
+ * spare stays 0.  The table lives in the context's m_table words. */
+struct own_entry {
+	void *obj; /* the object; the next free index while free */
+	union {
+		struct {
+			uint32_t gen;    /* bumped when the object is dropped */
+			uint16_t borrow; /* OWN_MUT, or the number of live shared borrows */
+			uint8_t state;   /* OWN_FREE, OWN_LOOSE or OWN_HELD */
+			uint8_t spare;
+		};
+		uint64_t meta;
+	};
+};
+
+/* The context's table, as entries. */
+#define OWN_TAB(c) ((struct own_entry *)(c)->m_table)
 
 enum { OWN_FREE, OWN_LOOSE, OWN_HELD };
 
@@ -44,17 +66,89 @@ struct own_slot {
 
 _Static_assert(sizeof(struct own_slot) == sizeof(void *), "a slot is one word in every model");
 
+/* The entry's generation is retired, never reused, once it reaches
+ * OWN_GEN_LAST: a 32-bit generation would otherwise wrap after 2^32
+ * reuses of one entry and a stale handle would name a live object again. */
+#define OWN_GEN_LAST (UINT32_MAX - 1)
+
+/* Handle words.  An owned handle and a slot are idx | gen << 32; a weak
+ * handle is idx | ~gen << 32, so a weak handle's words reinterpreted as an
+ * owner fail the generation check; a borrow is idx | epoch << 32 plus the
+ * index of its borrow record, and carries no generation at all. */
+#define OWN_WORD(idx, gen) ((uint64_t)(uint32_t)(idx) | (uint64_t)(uint32_t)(gen) << 32)
+#define OWN_IDX(w) ((uint32_t)(w))
+#define OWN_GEN(w) ((uint32_t)((w) >> 32))
+
+/* One live borrow, or a free record.  key is the handle's first word
+ * while live (object index, epoch, kind bit) and the epoch alone (index 0,
+ * which no live handle carries) while free; ending a borrow moves the
+ * epoch on, so every copy of an ended borrow is caught.  A borrow taken
+ * through another (mm_get, mm_get_mut) names it as parent, and the parent
+ * cannot end while it has kids: a child borrow never outlives its
+ * parent's, which is what keeps a strong cycle from being built. */
+struct own_borrow {
+	uint64_t key;
+	uint32_t parent; /* the next free record while free */
+	uint32_t kids;   /* live borrows taken through this one */
+};
+
+#define OWN_KIND_MUT 1u           /* bit 0 of the epoch: a mutable borrow */
+#define OWN_EPOCH_STEP 2u         /* epochs are even; bit 0 is the kind */
+#define OWN_KEY_EPOCH(k) ((k) & 0xfffffffe00000000u)
+
+/* Under own the header's type word holds the type id in its low half and
+ * the allocating site's id in its high half (OWN_TYPE_OF, OWN_SITE_OF), so
+ * recording the site costs no store of its own.  A site id names an
+ * interned OWN_SITE word; 0 is "unknown" (more than 65535 sites). */
+#define OWN_TYPE_OF(h) ((h)->type & 0xffffu)
+#define OWN_SITE_OF(h) ((h)->type >> 16)
+#define OWN_MAX_TYPES 0x10000u
+
+/* A small direct-mapped cache, by line, from site word to site id: after
+ * inlining, a call site's file and line are constants, so the common
+ * lookup is one compare. */
+struct own_site_cache {
+	uint64_t key;
+	uint32_t id, spare;
+};
+enum { OWN_SITE_CACHE = 16 };
+
+/* The model's side tables: borrow records and the interned sites.  They
+ * sit just before entry 0 in the table's one allocation, so the context
+ * needs no field of its own for them and reaching them costs no load
+ * beyond the table's address. */
+struct own_side {
+	struct own_borrow *rec; /* rec[0] is never handed out */
+	uint32_t cap, free;
+	uint64_t *site_keys; /* site id -> OWN_SITE word; [0] is unknown */
+	uint32_t nsites, site_cap;
+	struct own_site_cache cache[OWN_SITE_CACHE];
+};
+
+#define OWN_SIDE(c) ((struct own_side *)(c)->m_table - 1)
+_Static_assert(sizeof(struct own_side) % 16 == 0, "the entries after the side tables stay aligned");
+#define OWN_SITE(f, l) \
+	((uint64_t)(uintptr_t)(f) | (uint64_t)((unsigned)(l) < 0xffffu ? (unsigned)(l) : 0xffffu) << 48)
+#define OWN_SITE_FILE(s) ((const char *)(uintptr_t)((s) & 0xffffffffffffu))
+#define OWN_SITE_LINE(s) ((int)((s) >> 48))
+
 /* A fresh free index (growing the table); never 0. */
 uint32_t own_grow(struct mm_ctx *c);
+/* The id of a site word, interned (and cached); 0 when the table is full. */
+uint32_t own_site_intern(struct mm_ctx *c, uint64_t site);
+/* A fresh free borrow record (growing the records); never 0. */
+uint32_t own_borrow_grow(struct mm_ctx *c);
 
-/* Free the LOOSE object at idx and everything it owns, checking that no
- * part of it is borrowed: the walk of own_free_walk over c->types. */
-void own_free_tree(struct mm_ctx *c, uint32_t idx, const char *f, int l);
-/* The O(1)-space fallback for what overflows the walk's stack. */
-void own_reverse_free(struct mm_ctx *c, uint32_t idx, const char *f, int l);
-
-/* Free whatever is still live, without checks (context teardown). */
+/* Free whatever is still live, without checks, and the tables (the
+ * model's fini). */
 void own_release_all(struct mm_ctx *c);
+void own_fini(struct mm_ctx *c);
+/* The end of a workload run: an object still live leaked, and that is a
+ * broken rule under own; panics at the allocating site of the first. */
+void own_check_leaks(struct mm_ctx *c);
+/* Under AddressSanitizer: name the rule when ASan reports a payload used
+ * outside its borrow (the model's init). */
+int own_init(struct mm_ctx *c, char *err, size_t errlen);
 
 _Noreturn void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l);
 /* A handle that is not the owner of a live, unborrowed object: null, use
@@ -71,6 +165,11 @@ _Noreturn void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const c
 _Noreturn void own_cannot_share(struct mm_ctx *c, const struct own_entry *e, const char *f,
 				int l);
 _Noreturn void own_ended(struct mm_ctx *c, const char *what, const char *f, int l);
+/* A borrow handle that names no live borrow record of its kind. */
+_Noreturn void own_bad_borrow(struct mm_ctx *c, uint64_t key, uint32_t b, bool mut,
+			      const char *what, const char *f, int l);
+/* A borrow ended while borrows taken through it are live. */
+_Noreturn void own_outlived(struct mm_ctx *c, const struct own_borrow *r, const char *f, int l);
 _Noreturn void own_bad_slot(struct mm_ctx *c, const struct mm_type *t, unsigned slot,
 			    bool weak, const char *f, int l);
 _Noreturn void own_bad_type(struct mm_ctx *c, const struct mm_type *have,
@@ -78,7 +177,7 @@ _Noreturn void own_bad_type(struct mm_ctx *c, const struct mm_type *have,
 
 static inline const struct mm_type *own_type(const struct mm_ctx *c, const struct own_entry *e)
 {
-	return &c->types[((const struct mm_hdr *)e->obj)->type];
+	return &c->types[OWN_TYPE_OF((const struct mm_hdr *)e->obj)];
 }
 
 /* The header's aux word under own: which of slots 0..15 are strong (low
@@ -124,73 +223,65 @@ static inline void own_check_unborrowed(struct mm_ctx *c, const struct own_entry
 			     l);
 }
 
+/* Payload poisoning, under AddressSanitizer only: an object's payload is
+ * poisoned while nobody borrows it, so a pointer from mm_data used after
+ * its borrow ended is reported by ASan (use-after-poison; after the drop,
+ * heap-use-after-free) at the user's line.  Elsewhere these are empty. */
+#if defined(__SANITIZE_ADDRESS__)
+#define OWN_POISON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OWN_POISON 1
+#endif
+#endif
+#ifdef OWN_POISON
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+static inline void own_poison_payload(const struct mm_ctx *c, void *obj, bool poison)
+{
+	const struct mm_type *t = &c->types[OWN_TYPE_OF((const struct mm_hdr *)obj)];
+	char *p = (char *)obj + sizeof(struct mm_hdr) + (size_t)t->nslots * sizeof(void *);
+	if (t->payload == 0)
+		return;
+	if (poison)
+		__asan_poison_memory_region(p, t->payload);
+	else
+		__asan_unpoison_memory_region(p, t->payload);
+}
+#else
+static inline void own_poison_payload(const struct mm_ctx *c, void *obj, bool poison)
+{
+	(void)c, (void)obj, (void)poison;
+}
+#endif
+
+static inline void own_unpoison(const struct mm_ctx *c, void *obj)
+{
+	own_poison_payload(c, obj, false);
+}
+
 /* Retire an entry: bump its generation (every handle to it goes stale)
- * and put it on the free list.  Returns the object, for the caller to free. */
+ * and put it on the free list, unless the generation reached its last
+ * value: then the entry is retired for good.  Returns the object, for the
+ * caller to free. */
 static inline void *own_retire(struct mm_ctx *c, uint32_t idx, struct own_entry *e)
 {
 	void *obj = e->obj;
-	e->meta = OWN_META(e->gen + 1, 0, OWN_FREE);
-	e->obj = (void *)(uintptr_t)c->own_free;
-	c->own_free = idx;
+	uint32_t gen = e->gen + 1;
+	e->meta = OWN_META(gen, 0, OWN_FREE);
+	if (__builtin_expect(gen == OWN_GEN_LAST, 0)) {
+		e->obj = NULL; /* never on the free list again */
+		return obj;
+	}
+	e->obj = (void *)(uintptr_t)c->m_free;
+	c->m_free = idx;
+	own_unpoison(c, obj);
 	return obj;
 }
 
 static inline void own_release(struct mm_ctx *c, uint32_t idx, struct own_entry *e, size_t size)
 {
 	mm_bytes_free(c, own_retire(c, idx, e), size);
-}
-
-enum { OWN_STACK_SLOTS = 256 };
-
-/* A template like ptr_free_walk (see ptr_free.h), on handles: the
- * workload builds instantiate it with their own const types. */
-static inline __attribute__((always_inline)) void
-own_free_walk(struct mm_ctx *c, uint32_t idx, const struct mm_type *types, uint32_t ntypes,
-	      const char *f, int l)
-{
-	uint32_t stack[OWN_STACK_SLOTS];
-	unsigned n = 0;
-	uint64_t freed = 0, bytes = 0;
-	const bool direct = c->free_direct; /* free() is opaque: keep it local */
-
-	for (;;) {
-		struct own_entry *e = &c->own_table[idx];
-		/* the root is checked by the drop; every other node here */
-		if (__builtin_expect(OWN_META_BORROW(e->meta) != 0, 0))
-			own_check_unborrowed(c, e, f, l);
-		struct mm_hdr *h = e->obj;
-		const struct mm_type *t = &types[ntypes == 1 ? 0 : h->type];
-		struct own_slot *s = (struct own_slot *)(void *)(h + 1);
-		uint32_t next = 0;
-		for (unsigned i = t->nslots; i-- > 0;) {
-			uint32_t child = s[i].idx;
-			if (child == 0 || ((t->weak >> i) & 1))
-				continue;
-			if (next != 0) {
-				if (__builtin_expect(n < OWN_STACK_SLOTS, 1))
-					stack[n++] = next;
-				else
-					own_reverse_free(c, next, f, l);
-			}
-			next = child;
-		}
-		size_t size = mm_type_size(t, sizeof(struct mm_hdr));
-		void *obj = own_retire(c, idx, e);
-		freed++;
-		bytes += size;
-		if (__builtin_expect(direct, 1))
-			free(obj);
-		else
-			c->alloc->free(c->alloc_state, obj, size);
-		if (next != 0)
-			idx = next;
-		else if (n > 0)
-			idx = stack[--n];
-		else
-			break;
-	}
-	c->frees += freed;
-	c->live_bytes -= bytes;
 }
 
 #endif

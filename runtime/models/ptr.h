@@ -17,6 +17,7 @@ typedef struct mm_obj *mm_own;
 typedef struct mm_obj *mm_ref;
 typedef struct mm_obj *mm_mut;
 typedef struct mm_obj *mm_weak;
+typedef struct mm_obj *mm_shared; /* a share (mm.h): read like a borrow */
 
 #define mm_is_null(h) ((h) == NULL)
 #define MM_NULL NULL
@@ -95,6 +96,69 @@ static inline mm_weak mm_get_weak_at(struct mm_ctx *c, mm_ref p, unsigned slot, 
 {
 	(void)c, (void)f, (void)l;
 	return ptr_slots(p)[slot];
+}
+
+/* Moving into a slot drops what was there (a no-op under gc); through the
+ * owner it is the same store.  mm_drop_at is the model header's. */
+static inline void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l);
+
+static inline void mm_set_at(struct mm_ctx *c, mm_mut p, unsigned slot, mm_own child,
+			     const char *f, int l)
+{
+	struct mm_obj *old = ptr_slots(p)[slot];
+	ptr_slots(p)[slot] = child;
+	if (old != NULL)
+		mm_drop_at(c, old, f, l);
+}
+
+static inline void mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_own child,
+				   const char *f, int l)
+{
+	mm_set_at(c, p, slot, child, f, l);
+}
+
+/* Sharing (mm.h): PTR_COUNTED 1 (rc) counts the new holder, so the count
+ * rises above 1 and the last mm_unshare or drop frees; otherwise a share
+ * is a copy of the pointer (gc), or a borrow in effect under the one
+ * designated owner that frees (manual). */
+#ifndef PTR_COUNTED
+#define PTR_COUNTED 0
+#endif
+
+static inline mm_shared mm_share_at(struct mm_ctx *c, mm_ref r, const char *f, int l)
+{
+	(void)f, (void)l;
+	if (PTR_COUNTED) {
+		((struct mm_hdr *)(void *)r)->aux++;
+		c->shares++;
+	}
+	return r;
+}
+
+static inline void mm_unshare_at(struct mm_ctx *c, mm_shared s, const char *f, int l)
+{
+	if (PTR_COUNTED)
+		mm_drop_at(c, s, f, l);
+	(void)c, (void)s, (void)f, (void)l;
+}
+
+/* A second owner (Rc::clone): rc counts it, gc copies the pointer; a
+ * model with one owner per object (manual) cannot: it panics, and a
+ * workload asks the model's strong_cycles before building one. */
+#ifndef PTR_CLONES
+#define PTR_CLONES PTR_COUNTED
+#endif
+
+__attribute__((warn_unused_result)) static inline mm_own mm_clone_at(struct mm_ctx *c, mm_ref r,
+								      const char *f, int l)
+{
+	if (!PTR_CLONES)
+		mm_panic(c, f, l, "mm_clone: this model has one owner per object");
+	if (PTR_COUNTED) {
+		((struct mm_hdr *)(void *)r)->aux++;
+		c->shares++;
+	}
+	return r;
 }
 
 /* The payload: the caller names the type, since gc objects carry none. */

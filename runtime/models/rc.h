@@ -4,7 +4,9 @@
  * a slot transfers that +1 (no count traffic); borrows and weak slots are
  * uncounted.  mm_drop releases: at zero the object and every strong child
  * whose count also reaches zero are freed, timed as one CASCADE pause.
- * Objects still counted when the workload ends are reported as leaked.
+ * Objects still counted when the workload ends are reported as leaked:
+ * garbage cycles, unless the cycle collector runs (-m rc:cycles=1,
+ * rc_cycles.h).  mm_share adds a holder (PTR_COUNTED).
  */
 #ifndef MM_MODELS_RC_H
 #define MM_MODELS_RC_H
@@ -12,8 +14,11 @@
 #include <string.h>
 
 #define PTR_HDR sizeof(struct mm_hdr)
+#define MM_TREE_KIND TREE_COUNTED
+#define PTR_COUNTED 1
 #include "ptr.h"
-#include "ptr_free.h"
+#include "rc_cycles.h"
+#include "tree_free.h"
 
 __attribute__((warn_unused_result)) static inline mm_own
 mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
@@ -29,39 +34,27 @@ mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
 
 static inline void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 {
-	(void)f, (void)l;
 	if (o == NULL)
 		return;
 	struct mm_hdr *h = (struct mm_hdr *)(void *)o;
-	if (--h->aux != 0)
+	if (--h->aux != 0) {
+		if (__builtin_expect(c->m_cycles != NULL, 0)) {
+			rc_cycle_candidate(c, h);
+			rc_cycle_poll(c);
+		}
 		return;
+	}
 	mm_pause_begin(c, PROBE_PAUSE_CASCADE);
 	mm_note_peak(c);
 	c->free_tree(c, (uintptr_t)o, f, l);
 	mm_pause_end(c, PROBE_PAUSE_CASCADE);
+	rc_cycle_poll(c);
 }
 
-static inline void mm_set_at(struct mm_ctx *c, mm_mut p, unsigned slot, mm_own child,
-			     const char *f, int l)
-{
-	struct mm_obj *old = ptr_slots(p)[slot];
-	ptr_slots(p)[slot] = child;
-	if (old != NULL)
-		mm_drop_at(c, old, f, l);
-}
-
-static inline void mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_own child,
-				   const char *f, int l)
-{
-	mm_set_at(c, p, slot, child, f, l);
-}
-
-/* The release cascade specialised to a workload's types (see ptr_free.h). */
-#define MM_FREE_TREE_FN(name, types, n)                                         \
-	static void name(struct mm_ctx *c, uintptr_t root, const char *f, int l) \
-	{                                                                        \
-		(void)f, (void)l;                                                \
-		ptr_free_walk(c, (struct mm_obj *)root, types, n, true);         \
-	}
+MM_MODEL_OPS(.summary = "reference counting: ownership moves, release cascades at zero",
+	     .pause = PROBE_PAUSE_CASCADE, .takes_allocator = true, .counts_live = true,
+	     .heap = mm_model_allocator_heap, .free_tree = tree_free_rc,
+	     .init = rc_model_init, .fini = rc_model_fini, .end = rc_model_end,
+	     .takes_options = true, .strong_cycles = true)
 
 #endif

@@ -28,14 +28,31 @@ const struct probe_listener probe_null = {
 };
 
 static const char *const pause_names[] = {
-#define PROBE_PAUSE_NAME(id, name, what) name,
+#define PROBE_PAUSE_NAME(id, name, class, what) name,
 	PROBE_PAUSES(PROBE_PAUSE_NAME)
 #undef PROBE_PAUSE_NAME
+};
+
+static const enum probe_pause_class pause_classes[] = {
+#define PROBE_PAUSE_CLASS(id, name, class, what) PROBE_##class,
+	PROBE_PAUSES(PROBE_PAUSE_CLASS)
+#undef PROBE_PAUSE_CLASS
 };
 
 const char *probe_pause_name(enum probe_pause kind)
 {
 	return (unsigned)kind < PROBE_PAUSE_KINDS ? pause_names[kind] : NULL;
+}
+
+enum probe_pause_class probe_pause_class(enum probe_pause kind)
+{
+	return (unsigned)kind < PROBE_PAUSE_KINDS ? pause_classes[kind] : PROBE_PAUSE_CLASSES;
+}
+
+const char *probe_class_name(enum probe_pause_class c)
+{
+	static const char *const names[] = { "collections", "drop cascades" };
+	return (unsigned)c < PROBE_PAUSE_CLASSES ? names[c] : NULL;
 }
 
 enum probe_pause probe_pause_find(const char *name)

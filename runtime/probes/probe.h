@@ -10,35 +10,49 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* X(id, name, what) — the kinds of pause, declared once. */
-#define PROBE_PAUSES(X)                                                        \
-	X(GC, "gc", "a Boehm collection, stop-world to start-world")            \
-	X(CASCADE, "rc-cascade", "a reference-count release cascading at zero") \
-	X(FREE, "free", "a manual drop freeing an owned subtree")               \
-	X(DROP, "drop", "an own-model drop freeing an owned subtree")
+/* X(id, name, class, what) — the kinds of pause, declared once.  The class
+ * says what sort of pause it is, because the sorts do not compare:
+ *   COLLECTION — the whole heap is traced while the mutator is stopped
+ *                (a collector's stop-the-world pause);
+ *   CASCADE    — one drop frees what it owned, on the mutator's own time
+ *                (a manual free, an rc release, an own drop of a subtree). */
+#define PROBE_PAUSES(X)                                                                    \
+	X(GC, "gc", COLLECTION, "a Boehm collection, stop-world to start-world")            \
+	X(CASCADE, "rc-cascade", CASCADE, "a reference-count release cascading at zero")    \
+	X(FREE, "free", CASCADE, "a manual drop freeing an owned subtree")                  \
+	X(DROP, "drop", CASCADE, "an own-model drop freeing an owned subtree")            \
+	X(CYCLE, "rc-cycles", COLLECTION,                                                   \
+	  "a trial-deletion cycle collection over rc's candidate roots (Bacon and Rajan)")
 
 enum probe_pause {
-#define PROBE_PAUSE_ENUM(id, name, what) PROBE_PAUSE_##id,
+#define PROBE_PAUSE_ENUM(id, name, class, what) PROBE_PAUSE_##id,
 	PROBE_PAUSES(PROBE_PAUSE_ENUM)
 #undef PROBE_PAUSE_ENUM
 	PROBE_PAUSE_KINDS
 };
 
+enum probe_pause_class { PROBE_COLLECTION, PROBE_CASCADE, PROBE_PAUSE_CLASSES };
+
 const char *probe_pause_name(enum probe_pause kind);
+enum probe_pause_class probe_pause_class(enum probe_pause kind);
+/* The class's name, plural for counts: "collections", "drop cascades". */
+const char *probe_class_name(enum probe_pause_class c);
 /* The kind called name; PROBE_PAUSE_KINDS when unknown. */
 enum probe_pause probe_pause_find(const char *name);
 
-/* X(id, key, label, what) — the figures of a heap sample, declared once;
- * the timeline's columns are these, in this order. */
-#define PROBE_HEAP_FIELDS(X)                                                          \
-	X(LIVE, live_bytes, "live", "bytes the workload asked for and has not freed")  \
-	X(ALLOCATED, allocated_bytes, "allocated", "bytes the allocator handed out")   \
-	X(FOOTPRINT, footprint_bytes, "footprint", "bytes the allocator holds from the OS") \
-	X(RESIDENT, resident_bytes, "resident", "the allocator's bytes in RAM")        \
-	X(RSS, rss_bytes, "RSS", "the process's resident set")
+/* X(id, key, label, what, from) — the figures of a heap sample, declared
+ * once; the timeline's columns are these, in this order.  from: the
+ * allocator figure a sample reads it from (ALLOC_FIGURES), or NONE when
+ * the sample gets it elsewhere (the model's live bytes, /proc's RSS). */
+#define PROBE_HEAP_FIELDS(X)                                                                        \
+	X(LIVE, live_bytes, "live", "bytes the workload asked for and has not freed", NONE)          \
+	X(ALLOCATED, allocated_bytes, "allocated", "bytes the allocator handed out", ALLOCATED)      \
+	X(FOOTPRINT, footprint_bytes, "footprint", "bytes the allocator holds from the OS", FOOTPRINT) \
+	X(RESIDENT, resident_bytes, "resident", "the allocator's bytes in RAM", RESIDENT)            \
+	X(RSS, rss_bytes, "RSS", "the process's resident set", NONE)
 
 enum probe_heap_field {
-#define PROBE_HEAP_ENUM(id, key, label, what) PROBE_HEAP_##id,
+#define PROBE_HEAP_ENUM(id, key, label, what, from) PROBE_HEAP_##id,
 	PROBE_HEAP_FIELDS(PROBE_HEAP_ENUM)
 #undef PROBE_HEAP_ENUM
 	PROBE_HEAP_NFIELDS

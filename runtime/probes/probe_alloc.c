@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "clock.h"
+
 static void *timed_alloc(void *st, size_t size)
 {
 	struct probe_alloc *pa = st;
@@ -75,7 +77,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Every call now pays for an indirect call and two clock reads: a wrapped
  * run is slower than an unwrapped one, so its wall time compares only with
  * another wrapped run. */
-void probe_alloc_wrap(struct probe_alloc *pa, struct mm_ctx *c)
+void probe_alloc_start(struct probe_alloc *pa, const struct alloc_ops *inner, void *inner_state)
 {
 	enum { PAIRS = 255 };
 	uint64_t d[PAIRS];
@@ -84,20 +86,8 @@ void probe_alloc_wrap(struct probe_alloc *pa, struct mm_ctx *c)
 		d[i] = clock_now_ns() - t;
 	}
 	qsort(d, PAIRS, sizeof d[0], cmp_u64);
-	*pa = (struct probe_alloc){ .inner = c->alloc, .inner_state = c->alloc_state,
+	*pa = (struct probe_alloc){ .inner = inner, .inner_state = inner_state,
 				    .pair_ns = d[PAIRS / 2] };
-	c->alloc = &probe_alloc_ops;
-	c->alloc_state = pa;
-	atomic_store(&c->alloc_direct, false);
-	c->free_direct = false;
-}
-
-void probe_alloc_unwrap(struct probe_alloc *pa, struct mm_ctx *c)
-{
-	c->alloc = pa->inner;
-	c->alloc_state = pa->inner_state;
-	atomic_store(&c->alloc_direct, c->alloc == &alloc_system);
-	c->free_direct = c->alloc == &alloc_system;
 }
 
 uint64_t probe_alloc_ns(const struct probe_alloc *pa)

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "runtime/api/mm_ctx.h"
+#include "allocators/allocator.h"
 
 struct probe_alloc {
 	const struct alloc_ops *inner;
@@ -20,10 +20,9 @@ struct probe_alloc {
 
 extern const struct alloc_ops probe_alloc_ops;
 
-/* Route c's allocations through pa (c must not be a gc context). */
-void probe_alloc_wrap(struct probe_alloc *pa, struct mm_ctx *c);
-/* Give c its own allocator back. */
-void probe_alloc_unwrap(struct probe_alloc *pa, struct mm_ctx *c);
+/* Start timing calls to inner: the caller then routes its allocations
+ * through probe_alloc_ops with pa as the state, and back to inner after. */
+void probe_alloc_start(struct probe_alloc *pa, const struct alloc_ops *inner, void *inner_state);
 /* Time inside the allocator, clock overhead taken off (never below 0). */
 uint64_t probe_alloc_ns(const struct probe_alloc *pa);
 

@@ -1,7 +1,9 @@
 /* probe_record.h — the recording listener: what the probes keep of a run.
  *
  * Per pause kind a histogram, every pause in the pause log, step latencies
- * in a histogram, heap samples in a bounded timeline: all in probe memory.
+ * in a histogram and a log of their own, heap samples in a bounded
+ * timeline: all in probe memory.  CPU time beside wall time for every
+ * collection, and for other pauses from PROBE_CPU_THRESHOLD_NS up.
  * Invariant: every pause counted in a histogram is in the log, unless the
  * log ran out of memory (log.lost). */
 #ifndef MM_PROBE_RECORD_H
@@ -24,7 +26,18 @@ struct probe_record {
 	bool done;           /* events after probe_record_finish are ignored */
 
 	struct hist step;
+	struct plog steps; /* every step, as a pause of kind 0 */
 	uint64_t last_step;
+
+	/* CPU time of pauses (docs/metrics.md): a collection reads the
+	 * thread's CPU clock at its begin and end (cpu_open); a longer pause
+	 * of another kind at its end only, and is charged its wall time less
+	 * the time the thread was off the CPU since the last reading
+	 * (cpu_mark at wall_mark, renewed at every heap sample), which is a
+	 * lower bound of its CPU time. */
+	uint64_t cpu_open;           /* 0: not read at this pause's begin */
+	uint64_t cpu_mark, wall_mark;
+	uint64_t cpu_count, cpu_wall_ns, cpu_ns;
 
 	struct timeline tl;
 	uint64_t heap_peak[PROBE_HEAP_NFIELDS]; /* largest sampled value */
@@ -43,6 +56,10 @@ struct probe_record {
 };
 
 extern const struct probe_listener probe_recorder;
+
+/* Pauses of other kinds than collections get CPU time from this long up:
+ * the 0.7-0.9 us clock read is then under 0.1% of the pause. */
+#define PROBE_CPU_THRESHOLD_NS 1000000u
 
 /* A fresh record whose timeline starts at sample_interval_ns per point;
  * NULL when there is no memory for it.  Free it with probe_record_delete. */

@@ -99,8 +99,9 @@ void probe_stats_fill(const struct probe_record *r, struct stats *s)
 	fill_timeline(&r->tl, &s->timeline);
 	const struct probe_heap *h = &r->fullest;
 	const unsigned both = 1u << PROBE_HEAP_ALLOCATED | 1u << PROBE_HEAP_FOOTPRINT;
-	if ((h->known & both) == both)
-		stats_fragmentation(&s->results, h->known & (1u << PROBE_HEAP_LIVE),
+	/* sampled only where the allocator gave no exact figures at the peak */
+	if ((h->known & both) == both && !stats_known(&s->results, STATS_F_frag_external))
+		stats_fragmentation(&s->results, true, h->known & (1u << PROBE_HEAP_LIVE),
 				    h->v[PROBE_HEAP_LIVE], h->v[PROBE_HEAP_ALLOCATED],
 				    h->v[PROBE_HEAP_FOOTPRINT]);
 	stats_set_u64(&s->results, STATS_F_probe_bytes, probe_record_bytes(r));

@@ -1,27 +1,23 @@
 /* session.c — running a workload once and filling its stats.
  *
- * Wall and CPU time bracket the workload's entry only.  Peak RSS is the
- * process's high-water mark, so it means "this run" only in a process that
- * runs one session, as the CLI does; it is read before the probes' analysis. */
+ * Wall and CPU time bracket the workload's entry only.  Peak RSS is this
+ * process image's high-water mark (VmHWM, runtime/probes/rss.h), so it
+ * means "this run" only in a process that runs one session, as the CLI
+ * does; it is read before the probes' analysis. */
 #include "session.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
-#include "runtime/models/gc_model.h"
+#include "runtime/models/model.h"
+#include "runtime/probes/log_csv.h"
 #include "runtime/probes/probe_alloc.h"
 #include "runtime/probes/probe_record.h"
 #include "probe_stats.h"
+#include "runtime/probes/profile.h"
+#include "runtime/probes/rss.h"
 #include "runtime/probes/sampler.h"
-
-static uint64_t peak_rss_bytes(void)
-{
-	struct rusage ru;
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
-		return 0;
-	return (uint64_t)ru.ru_maxrss * 1024u;
-}
+#include "split.h"
 
 static void fill(const struct mm_ctx *c, uint64_t wall_ns, uint64_t cpu_ns, uint64_t rss,
 		 const struct mm_job *job, struct stats_results *r)
@@ -31,16 +27,19 @@ static void fill(const struct mm_ctx *c, uint64_t wall_ns, uint64_t cpu_ns, uint
 	STATS_SET(r, ops, job->ops);
 	STATS_SET(r, wall_s, (double)wall_ns / 1e9);
 	STATS_SET(r, cpu_s, (double)cpu_ns / 1e9);
+	STATS_SET(r, busy, (double)wall_ns > 1.2 * (double)cpu_ns);
 	STATS_SET(r, allocs, c->allocs);
 	STATS_SET(r, alloc_bytes, c->alloc_bytes);
 	STATS_SET(r, peak_rss_bytes, rss);
-	if (c->model == MM_GC) {
-		STATS_SET(r, collections, c->gc_collections);
-		STATS_SET(r, peak_live_bytes, c->gc_heap_peak);
-	} else {
+	if (c->peak_live_estimated)
+		STATS_SET(r, est_peak_live_bytes, c->peak_live_bytes);
+	else
 		STATS_SET(r, peak_live_bytes, c->peak_live_bytes);
+	if (c->model->counts_live) {
 		STATS_SET(r, leaked_bytes, c->live_bytes);
-		STATS_SET(r, leaked_objects, mm_ctx_leaked_objects(c));
+		STATS_SET(r, leaked_objects, c->allocs - c->frees);
+	} else {
+		STATS_SET(r, collections, c->collections);
 	}
 }
 
@@ -77,23 +76,65 @@ static enum session_status run_entry(const struct session *s, struct mm_ctx *c, 
 	volatile enum session_status status = SESSION_OK;
 	c->escape = &escape;
 	if (setjmp(escape) == 0) {
-		if (s->entry(c, s->job) != 0) {
+		int rc = s->entry(c, s->job);
+		if (rc == MM_JOB_WRONG) {
+			snprintf(err, errlen, "wrong result: %s", s->job->error);
+			status = SESSION_WRONG;
+		} else if (rc == MM_JOB_REFUSED) {
+			snprintf(err, errlen, "%s", s->job->error);
+			status = SESSION_CONFIG;
+		} else if (rc != MM_JOB_OK) {
 			snprintf(err, errlen, "the workload failed");
 			status = SESSION_FAILED;
 		}
 	} else {
-		snprintf(err, errlen,
-			 "out of memory: a request of %zu bytes failed with %llu bytes live",
-			 c->failed_size, (unsigned long long)c->live_bytes);
-		status = SESSION_OOM;
+		/* a model that counts no live bytes (gc) is described by its heap */
+		const struct mm_model_ops *m = mm_model_get(s->model);
+		struct alloc_stats h = { .known = 0 };
+		if (!m->counts_live && m->heap != NULL)
+			m->heap(c, &h);
+		if (c->limit_hit)
+			snprintf(err, errlen,
+				 "heap limit reached: a request of %zu bytes failed under --heap-limit %llu",
+				 c->failed_size, (unsigned long long)c->heap_limit);
+		else if (m->counts_live)
+			snprintf(err, errlen,
+				 "out of memory: a request of %zu bytes failed with %llu bytes live",
+				 c->failed_size, (unsigned long long)c->live_bytes);
+		else if (h.known & ALLOC_KNOW_FOOTPRINT)
+			snprintf(err, errlen,
+				 "out of memory: a request of %zu bytes failed with a %s heap of %llu bytes",
+				 c->failed_size, m->heap_name ? m->heap_name : m->name,
+				 (unsigned long long)h.footprint);
+		else
+			snprintf(err, errlen, "out of memory: a request of %zu bytes failed",
+				 c->failed_size);
+		status = c->limit_hit ? SESSION_LIMIT : SESSION_OOM;
 	}
 	c->escape = NULL;
 	return status;
 }
 
+/* The context's poll hook: the sampler's tick asked for a heap sample. */
 static void take(void *arg)
 {
-	mm_sample_heap(arg);
+	sampler_take(arg, false);
+}
+
+/* The peak hook: live bytes reached a new peak; sample whatever it costs. */
+static void take_at_peak(void *arg)
+{
+	sampler_take(arg, true);
+}
+
+static void poll_now(void *arg)
+{
+	mm_ctx_poll(arg);
+}
+
+static void heap_now(void *arg, struct alloc_stats *out)
+{
+	mm_ctx_heap(arg, out);
 }
 
 enum session_status session_run(const struct session *s, struct stats *out, char *err,
@@ -102,10 +143,14 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 	struct mm_ctx c;
 	struct sampler sampler;
 	struct probe_alloc timer;
+	struct prof prof = { 0 };
 	struct probe_record *rec = NULL;
 	bool timing = false;
 
-	if (mm_ctx_init(&c, s->model, s->alloc, s->alloc_options, err, errlen) != 0)
+	const struct mm_model_ops *model = mm_model_get(s->model);
+	const struct mm_ctx_opts opts = { .model_options = s->model_options,
+					  .heap_limit = s->heap_limit };
+	if (mm_ctx_init_opts(&c, model, s->alloc, s->alloc_options, &opts, err, errlen) != 0)
 		return SESSION_CONFIG;
 	if (s->probes != PROBE_OFF) {
 		rec = probe_record_new(SAMPLER_PERIOD_NS);
@@ -117,11 +162,12 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 		c.probe = &probe_recorder;
 		c.probe_state = rec;
 		c.timed = true;
-		rec->due = &c.sample_due;
-		rec->take = take;
+		rec->due = &c.poll_due;
+		rec->take = poll_now;
 		rec->arg = &c;
-		if (s->probes == PROBE_FULL && s->model != MM_GC) {
-			probe_alloc_wrap(&timer, &c);
+		if (s->probes == PROBE_FULL && c.alloc != NULL) {
+			probe_alloc_start(&timer, c.alloc, c.alloc_state);
+			mm_ctx_use_allocator(&c, &probe_alloc_ops, &timer);
 			timing = true;
 		}
 	}
@@ -131,37 +177,63 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 	uint64_t t0 = clock_now_ns(), cpu0 = clock_cpu_ns();
 	if (rec != NULL) {
 		probe_record_begin(rec, t0);
-		sampler_start(&sampler, &c, t0, SAMPLER_PERIOD_NS, s->probes == PROBE_FULL);
+		struct sampler_target target = {
+			.due = &c.poll_due,
+			.divert = &c.alloc_direct,
+			.heap = heap_now,
+			.heap_arg = &c,
+			.probe = c.probe,
+			.probe_state = c.probe_state,
+			.live_known = model->counts_live,
+			.live = &c.live_bytes,
+		};
+		sampler_start(&sampler, &target, t0, SAMPLER_PERIOD_NS, s->probes == PROBE_FULL);
+		c.poll = take;
+		c.poll_arg = &sampler;
+		/* the system malloc cannot say what it held when live bytes
+		 * peaked: sample it there (from 64 KiB on, each time live
+		 * grows past the last such peak by a sixteenth: about 160
+		 * samples up to 1 GiB) */
+		if (c.alloc == &alloc_system) {
+			c.peak_hook = take_at_peak;
+			c.peak_hook_at = 64u << 10;
+		}
 		sampler_take(&sampler, true);
+		prof_start(&prof, PROF_PERIOD_NS); /* on failure: no split */
 	}
 	enum session_status status = run_entry(s, &c, err, errlen);
+	prof_stop(&prof);
 	uint64_t t1 = clock_now_ns();
 	uint64_t wall = t1 - t0, cpu = clock_cpu_ns() - cpu0;
+	/* after the clocks: the model's end-of-run check is not the workload's */
+	if (status == SESSION_OK && model->end != NULL)
+		model->end(&c); /* may panic: a rule broken at the end (own: a leak) */
 	mm_note_peak(&c);
 	if (timing)
-		probe_alloc_unwrap(&timer, &c);
-	uint64_t rss = peak_rss_bytes();
+		mm_ctx_use_allocator(&c, timer.inner, timer.inner_state);
+	uint64_t rss = rss_peak_bytes();
 
 	if (status == SESSION_OK) {
-		if (s->model == MM_GC) {
-			gc_model_stats(&out->alloc);
-		} else {
-			c.alloc->stats(c.alloc_state, &out->alloc);
-			out->alloc.requested = c.live_bytes;
-			out->alloc.known |= ALLOC_KNOW_REQUESTED;
-		}
+		mm_ctx_heap(&c, &out->alloc);
 		out->has_alloc = true;
 	}
 	if (rec != NULL) {
 		if (status == SESSION_OK)
 			sampler_take_with(&sampler, &out->alloc); /* the last point */
 		sampler_stop(&sampler);
+		c.poll = NULL;
+		c.peak_hook = NULL;
 		probe_record_finish(rec, t1);
 	}
 	if (status == SESSION_OK) {
 		memset(out->kinds, 0, sizeof out->kinds);
 		memset(&out->mmu, 0, sizeof out->mmu);
 		memset(&out->timeline, 0, sizeof out->timeline);
+		/* VmHWM can trail the resident-set counters by a few pages: the
+		 * peak is at least every RSS the sampler saw */
+		if (rec != NULL && (rec->heap_known & (1u << PROBE_HEAP_RSS)) &&
+		    rec->heap_peak[PROBE_HEAP_RSS] > rss)
+			rss = rec->heap_peak[PROBE_HEAP_RSS];
 		fill(&c, wall, cpu, rss, s->job, &out->results);
 		struct stats_results *r = &out->results;
 		const struct alloc_stats *a = &out->alloc;
@@ -173,12 +245,34 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 			  a->footprint, rec, PROBE_HEAP_FOOTPRINT);
 		fill_peak(r, STATS_F_sampled_peak_resident_bytes, STATS_F_sampled_peak_resident_bytes,
 			  a, 0, 0, ALLOC_KNOW_RESIDENT, a->resident, rec, PROBE_HEAP_RESIDENT);
-		if (rec != NULL)
+		/* an allocator that knows its figures at peak live gives the exact
+		 * fragmentation there; the others are sampled (probe_stats_fill) */
+		const unsigned at_peak = ALLOC_KNOW_PEAK_REQUESTED | ALLOC_KNOW_ALLOCATED_AT_PEAK |
+					 ALLOC_KNOW_FOOTPRINT_AT_PEAK;
+		if ((a->known & at_peak) == at_peak)
+			stats_fragmentation(r, false, true, a->peak_requested, a->allocated_at_peak,
+					    a->footprint_at_peak);
+		if (rec != NULL) {
 			probe_stats_fill(rec, out);
+			/* a drop cascade is not a collection: counted apart */
+			uint64_t cascades = 0;
+			for (unsigned k = 0; k < PROBE_PAUSE_KINDS; k++)
+				if (probe_pause_class((enum probe_pause)k) == PROBE_CASCADE)
+					cascades += out->kinds[k].count;
+			stats_set_u64(r, STATS_F_cascades, cascades);
+			split_fill(&prof, s->alloc, !model->takes_allocator, r);
+			stats_set_u64(r, STATS_F_probe_bytes, r->probe_bytes + prof_bytes(&prof));
+			stats_set_u64(r, STATS_F_cpu_pause_count, rec->cpu_count);
+			stats_set_f64(r, STATS_F_cpu_pause_wall_s, (double)rec->cpu_wall_ns / 1e9);
+			stats_set_f64(r, STATS_F_cpu_pause_cpu_s, (double)rec->cpu_ns / 1e9);
+			if (s->pause_log != NULL)
+				log_csv_write(rec, s->pause_log); /* the caller checks the stream */
+		}
 		if (timing)
 			stats_set_f64(r, STATS_F_alloc_s, (double)probe_alloc_ns(&timer) / 1e9);
 		stats_derive(r);
 	}
+	prof_free(&prof);
 	probe_record_delete(rec);
 	mm_ctx_fini(&c);
 	return status;

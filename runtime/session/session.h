@@ -11,8 +11,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "runtime/api/mm_ctx.h"
+#include "runtime/models/model.h"
 #include "runtime/api/mm_job.h"
 #include "runtime/stats/stats.h"
 
@@ -21,6 +23,8 @@ enum session_status {
 	SESSION_CONFIG, /* the model or allocator refused the configuration */
 	SESSION_OOM,    /* the workload ran out of memory */
 	SESSION_FAILED, /* the workload reported a failure */
+	SESSION_WRONG,  /* the workload's result differs from its reference */
+	SESSION_LIMIT,  /* the run reached its heap limit (--heap-limit) */
 };
 
 struct session {
@@ -32,6 +36,12 @@ struct session {
 	enum probe_level probes; /* PROBE_OFF (0, false): the null listener */
 	mm_panic_fn panic; /* NULL: report on stderr and abort */
 	void *panic_state;
+	/* NULL, or where to write the raw pauses and steps as CSV when the
+	 * probes are on (runtime/probes/log_csv.h); the caller checks the
+	 * stream's errors and closes it */
+	FILE *pause_log;
+	const char *model_options; /* -m NAME:OPTIONS; NULL or "": none */
+	uint64_t heap_limit;       /* bytes; 0: none */
 };
 
 enum session_status session_run(const struct session *s, struct stats *out, char *err,

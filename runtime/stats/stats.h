@@ -1,8 +1,9 @@
 /* stats.h — the stats record of one run, declared once.
  *
  * STATS_RESULTS(X) lists every scalar as X(type, name, unit, label): struct,
- * JSON keys, table rows, reader and matrix columns all come from it, as the
- * distributions come from STATS_DIST (keys: docs/stats-schema.md).
+ * JSON keys, table rows, reader (stats_read.h) and matrix columns all come
+ * from it, as the distributions come from STATS_DIST (keys:
+ * docs/stats-schema.md).
  * Invariant: a field the run could not measure has its known bit clear. */
 #ifndef MM_STATS_H
 #define MM_STATS_H
@@ -13,8 +14,9 @@
 
 #include "allocators/allocator.h"
 #include "emit.h"
-#include "json.h"
+#include "runtime/probes/mmu.h"
 #include "runtime/probes/probe.h"
+#include "runtime/probes/timeline.h"
 
 /* The version changes whenever a key changes meaning; keys may be added
  * without a change (readers ignore keys they do not know). */
@@ -55,9 +57,11 @@
 	X(F64, mmu_100ms, EMIT_RATIO, "MMU 100 ms")                            \
 	X(F64, mmu_1s, EMIT_RATIO, "MMU 1 s")                                  \
 	X(U64, collections, EMIT_COUNT, "collections")                         \
+	X(U64, cascades, EMIT_COUNT, "drop cascades")                          \
 	STATS_DIST(X, step_, STATS_L_STEP)                                     \
 	X(U64, peak_rss_bytes, EMIT_BYTES, "peak RSS")                         \
 	X(U64, peak_live_bytes, EMIT_BYTES, "peak live")                       \
+	X(U64, est_peak_live_bytes, EMIT_BYTES, "peak live, estimated")        \
 	X(U64, peak_allocated_bytes, EMIT_BYTES, "peak allocated")             \
 	X(U64, peak_footprint_bytes, EMIT_BYTES, "peak footprint")             \
 	X(U64, sampled_peak_allocated_bytes, EMIT_BYTES, "sampled peak allocated") \
@@ -66,9 +70,23 @@
 	X(F64, frag_internal, EMIT_RATIO, "internal fragmentation")            \
 	X(F64, frag_external, EMIT_RATIO, "external fragmentation")            \
 	X(F64, utilization, EMIT_RATIO, "utilization")                         \
+	X(F64, sampled_frag_internal, EMIT_RATIO, "sampled internal frag.")   \
+	X(F64, sampled_frag_external, EMIT_RATIO, "sampled external frag.")   \
+	X(F64, sampled_utilization, EMIT_RATIO, "sampled utilization")         \
 	X(U64, leaked_bytes, EMIT_BYTES, "leaked")                             \
 	X(U64, leaked_objects, EMIT_COUNT, "leaked objects")                   \
-	X(U64, probe_bytes, EMIT_BYTES, "probe memory")
+	X(U64, probe_bytes, EMIT_BYTES, "probe memory")                        \
+	X(U64, split_samples, EMIT_COUNT, "split samples")                     \
+	X(F64, mutator_share, EMIT_RATIO, "mutator (sampled)")                 \
+	X(F64, mm_share, EMIT_RATIO, "mem. mgmt (sampled)")                    \
+	X(F64, allocator_share, EMIT_RATIO, "allocator (sampled)")             \
+	X(F64, model_share, EMIT_RATIO, "model (sampled)")                     \
+	X(F64, collector_share, EMIT_RATIO, "collector (sampled)")             \
+	X(F64, probes_share, EMIT_RATIO, "probes (sampled)")                   \
+	X(U64, cpu_pause_count, EMIT_COUNT, "cpu-timed pauses")                \
+	X(F64, cpu_pause_wall_s, EMIT_SECONDS, "  their wall time")            \
+	X(F64, cpu_pause_cpu_s, EMIT_SECONDS, "  their cpu time")              \
+	X(U64, busy, EMIT_COUNT, "busy: times inflated")
 
 #define STATS_CTYPE_U64 uint64_t
 #define STATS_CTYPE_F64 double
@@ -109,16 +127,21 @@ enum stats_dist_field {
 };
 
 #define STATS_PARAMS_MAX 16
-#define STATS_TEXT 128
-#define STATS_MMU_MAX 48     /* MMU_CURVE_MAX */
-#define STATS_TIMELINE_MAX 512 /* TL_POINTS */
+/* Names and texts of the config; the allocator spec ("plugin:PATH:OPTIONS")
+ * has room for a path of PATH_MAX bytes and its options.  Longer texts are
+ * refused where they come in (the CLI's options, the reader), never cut. */
+#define STATS_TEXT 256
+#define STATS_SPEC_TEXT (4096 + 1024)
+/* The record holds what the probes can give, by the probes' own limits. */
+#define STATS_MMU_MAX MMU_CURVE_MAX
+#define STATS_TIMELINE_MAX TL_POINTS
 
 /* What ran, where, built how: enough to compare two dumps honestly. */
 struct stats_config {
 	char workload[STATS_TEXT];
 	char ops_unit[STATS_TEXT];
 	char model[STATS_TEXT];
-	char allocator[STATS_TEXT];
+	char allocator[STATS_SPEC_TEXT];
 	char probes[STATS_TEXT]; /* the probe level ("" when not recorded) */
 	char mmlab_version[STATS_TEXT];
 	char compiler[STATS_TEXT];
@@ -183,10 +206,12 @@ void stats_put_dist(struct stats_results *r, enum stats_field first, const struc
 void stats_derive(struct stats_results *r);
 
 /* Internal and external fragmentation from the figures of one instant
- * (docs/metrics.md): live is the requested bytes (live_known false under
- * gc, which does not know them).  A ratio whose figures are missing or
+ * (docs/metrics.md): live is the requested bytes (live_known false when
+ * the model does not know them).  sampled: the instant is a heap sample
+ * (the figures go to sampled_frag_*), not the allocator's own exact
+ * snapshot at peak live (frag_*).  A ratio whose figures are missing or
  * inconsistent (live > allocated, allocated > footprint) stays unknown. */
-void stats_fragmentation(struct stats_results *r, bool live_known, uint64_t live,
+void stats_fragmentation(struct stats_results *r, bool sampled, bool live_known, uint64_t live,
 			 uint64_t allocated, uint64_t footprint);
 
 /* Fill compiler, host and version. */
@@ -196,9 +221,5 @@ void stats_config_host(struct stats_config *c);
 void stats_emit(struct emitter *e, const struct stats *s);
 /* The record's members without the document braces (for lists of runs). */
 void stats_emit_members(struct emitter *e, const struct stats *s);
-
-/* Read a record back from a JSON object (a dump, or one run of a list).
- * Returns 0, or -1 with a message. */
-int stats_from_json(const struct json *obj, struct stats *s, char *err, size_t errlen);
 
 #endif

@@ -1,14 +1,17 @@
 # tests/conformance/ — one suite, run against every allocator.
 #
 # test_conformance runs once per allocator named in MMLAB_ALLOC: the
-# teaching allocators (each freelist policy), the template plug-in, glibc,
+# teaching allocators (each freelist policy; segfit, simpleseg's old name,
+# as the alias it now is), the template plug-in, glibc,
 # and jemalloc, mimalloc and tcmalloc preloaded; only the system ones are
 # excused from exact figures (MMLAB_EXPECT_EXACT).
 # test_plugin_load checks the loader's refusals with the fixtures' bad
-# plug-ins; test_teaching what each teaching allocator adds to the contract.  `make test` runs a 1M-step stress per allocator, in the
+# plug-ins; test_plugin_abi that a plug-in built against ABI version 1
+# (the frozen header in abi/) still loads, and newer or unversioned ones
+# are refused; test_teaching what each teaching allocator adds to the contract.  `make test` runs a 1M-step stress per allocator, in the
 # normal build and under ASan+UBSan; `make stress` a far longer one.
 
-CONF_ALLOCATORS := bump freelist freelist:policy=next freelist:policy=best segfit buddy
+CONF_ALLOCATORS := bump freelist freelist:policy=next freelist:policy=best simpleseg segfits buddy segfit
 # the system allocators that replace malloc: the suite re-executes itself
 # with the library preloaded; in the normal build only (ASan brings its
 # own malloc)
@@ -23,16 +26,19 @@ CONF_ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_re
 conf_bin     = $(call test_bin,$(1),conformance,test_conformance)
 conf_load    = $(call test_bin,$(1),conformance,test_plugin_load)
 conf_teach   = $(call test_bin,$(1),conformance,test_teaching)
+conf_abi     = $(call test_bin,$(1),conformance,test_plugin_abi)
 conf_fixdir  = $(B)/$(1)/tests/conformance/fixtures
 conf_fixsos  = $(foreach f,$(CONF_FIXTURES),$(call conf_fixdir,$(1))/$(f).so)
 conf_deps    = $(call conf_bin,$(1)) $(call conf_load,$(1)) $(call conf_teach,$(1)) \
+               $(call conf_abi,$(1)) \
                $(call conf_fixsos,$(1)) \
                $(call plugin_so,$(1)) $(B)/$(1)/mmlab
 
-$(foreach v,obj asan,$(foreach t,test_conformance test_plugin_load test_teaching,\
+$(foreach v,obj asan,$(foreach t,test_conformance test_plugin_load test_teaching test_plugin_abi,\
   $(eval $(call test_rule,$(v),conformance,$(t)))))
 define conf_rules
-$(call conf_fixdir,$(1))/%.so: tests/conformance/fixtures/%.c allocators/allocator.h | $(B)/.deps-ok
+$(call conf_fixdir,$(1))/%.so: tests/conformance/fixtures/%.c allocators/allocator.h \
+		tests/conformance/abi/allocator_v1.h | $(B)/.deps-ok
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)$$(CC) $$(CPPFLAGS) $$(ALL_CFLAGS) $$(FLAGS_$(1)) -fPIC -shared $$< -o $$@
 endef
@@ -51,8 +57,15 @@ define conf_run
 	  MMLAB=$(B)/$(1)/mmlab $(call conf_bin,$(1)); done)
 	@echo "== plug-in loader $(1)"; MMLAB=$(B)/$(1)/mmlab MMLAB_FIXTURES=$(call conf_fixdir,$(1)) \
 	  MMLAB_PLUGIN=$(call plugin_so,$(1)) $(2) $(call conf_load,$(1))
+	@echo "== plug-in ABI $(1)"; MMLAB=$(B)/$(1)/mmlab MMLAB_FIXTURES=$(call conf_fixdir,$(1)) \
+	  $(2) $(call conf_abi,$(1))
 	@echo "== teaching allocators $(1)"; MMLAB=$(B)/$(1)/mmlab $(2) $(call conf_teach,$(1))
 endef
+
+# tests/e2e/test_failures.c runs mmlab on the crashing and hanging
+# fixtures (and the example plug-in), found beside $(B)/VARIANT/mmlab
+test-e2e: $(call conf_fixsos,obj) $(call plugin_so,obj)
+test-asan: $(call conf_fixsos,asan) $(call plugin_so,asan)
 
 .PHONY: test-conformance test-conformance-asan stress
 test: test-conformance test-conformance-asan

@@ -7,7 +7,8 @@
  * mimalloc and tcmalloc the suite re-executes itself with the library in
  * LD_PRELOAD, as mmlab does, and checks that it serves malloc.
  */
-#define MM_MODEL_MANUAL /* mm_new below is the manual model's */
+#define MM_MODEL manual
+#define MM_MODEL_HEADER "runtime/models/manual.h" /* mm_new below is the manual model's */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "allocators/builtin.h"
 #include "allocators/sys_backend.h"
 #include "runtime/api/mm.h"
+#include "runtime/models/model.h"
 #include "runtime/session/session.h"
 #include "tests/support/test.h"
 #include "workloads/workload.h"
@@ -532,8 +534,8 @@ static struct stats run_binary_trees(enum mm_model model, const struct alloc_ops
 static void models_keep_the_checksum(void **state)
 {
 	(void)state;
-	uint64_t want = run_binary_trees(MM_MANUAL, &alloc_system, "").results.checksum;
-	static const enum mm_model models[] = { MM_MANUAL, MM_RC, MM_OWN };
+	uint64_t want = run_binary_trees(MM_MODEL_manual, &alloc_system, "").results.checksum;
+	static const enum mm_model models[] = { MM_MODEL_manual, MM_MODEL_rc, MM_MODEL_own };
 	for (unsigned i = 0; i < 3; i++) {
 		struct stats st = run_binary_trees(models[i], conf.ops, conf.options);
 		if (st.results.checksum != want)
@@ -556,7 +558,7 @@ static void new_objects_are_zeroed_on_recycled_memory(void **state)
 	(void)state;
 	struct mm_ctx c;
 	char err[256] = "";
-	if (mm_ctx_init(&c, MM_MANUAL, conf.ops, conf.options, err, sizeof err) != 0)
+	if (mm_ctx_init(&c, mm_model_get(MM_MODEL_manual), conf.ops, conf.options, err, sizeof err) != 0)
 		fail_msg("%s: %s", conf.spec, err);
 	assert_int_equal(mm_ctx_bind_types(&c, z_types, 1, NULL), 0);
 	for (int round = 0; round < 200; round++) {

@@ -1,8 +1,11 @@
 /* test_teaching.c — what each teaching allocator adds to the contract.
  *
  * Read through the stats: freelist coalesces at once and places by its
- * policy; buddy merges back to whole blocks; segfit returns empty slabs to
- * its pool; bump's reset keeps its largest chunk and serves from it again.
+ * policy; buddy merges back to whole blocks; simpleseg returns empty slabs
+ * to its pool; segfits coalesces back to one block, commits its heap in
+ * steps no larger than needed and grows its top block in place; bump's
+ * reset keeps its largest chunk and serves from it again, its top block
+ * grows in place and it rewinds when no block is live.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +183,8 @@ static void buddy_merges_back_to_whole_blocks(void **state)
 	churn(&alloc_buddy, st, 5, 5000);
 	struct alloc_stats s = stats_of(&alloc_buddy, st);
 	assert_int_equal(s.allocated, 0);
-	assert_int_equal(s.largest_free, 2u << 20);
+	assert_int_equal(raw(&s, "largest_block"), 2u << 20);
+	assert_true(s.largest_free <= 2u << 20 && s.committed < s.reserved);
 	assert_int_equal(raw(&s, "arenas"), 1); /* one empty arena kept, the rest unmapped */
 	/* a power of two takes exactly itself; one byte more, twice that */
 	void *p = alloc_buddy.alloc(st, 1024);
@@ -194,23 +198,127 @@ static void buddy_merges_back_to_whole_blocks(void **state)
 	alloc_buddy.fini(st);
 }
 
-static void segfit_returns_empty_slabs(void **state)
+static void simpleseg_returns_empty_slabs(void **state)
 {
 	(void)state;
-	void *st = open_alloc(&alloc_segfit, "");
-	churn(&alloc_segfit, st, 9, 8000);
-	struct alloc_stats s = stats_of(&alloc_segfit, st);
+	void *st = open_alloc(&alloc_simpleseg, "");
+	churn(&alloc_simpleseg, st, 9, 8000);
+	struct alloc_stats s = stats_of(&alloc_simpleseg, st);
 	assert_int_equal(s.allocated, 0);
 	/* every slab is back in the pool but one per class used (32 at most) */
 	uint64_t slabs = raw(&s, "segments") * 64;
 	assert_true(raw(&s, "free_slabs") + 32 >= slabs);
 	/* a 24-byte request takes a 32-byte block */
-	void *p = alloc_segfit.alloc(st, 24);
-	s = stats_of(&alloc_segfit, st);
+	void *p = alloc_simpleseg.alloc(st, 24);
+	s = stats_of(&alloc_simpleseg, st);
 	assert_int_equal(s.allocated, 32);
 	assert_int_equal(s.requested, 24);
-	alloc_segfit.free(st, p, 24);
-	alloc_segfit.fini(st);
+	alloc_simpleseg.free(st, p, 24);
+	alloc_simpleseg.fini(st);
+}
+
+/* Blocks above 8 KiB are mapped one by one, and a freed mapping is kept
+ * for the next request of about its size: no new mapping for it. */
+static void simpleseg_reuses_freed_large_mappings(void **state)
+{
+	(void)state;
+	void *st = open_alloc(&alloc_simpleseg, "");
+	void *p = alloc_simpleseg.alloc(st, 20000);
+	assert_non_null(p);
+	struct alloc_stats one = stats_of(&alloc_simpleseg, st);
+	alloc_simpleseg.free(st, p, 20000);
+	assert_int_equal(raw(&one, "large_blocks"), 1);
+	for (int i = 0; i < 100; i++) {
+		p = alloc_simpleseg.alloc(st, 18000 + (size_t)i * 10);
+		assert_non_null(p);
+		struct alloc_stats s = stats_of(&alloc_simpleseg, st);
+		assert_int_equal(s.reserved, one.reserved); /* the cached mapping, again */
+		alloc_simpleseg.free(st, p, 18000 + (size_t)i * 10);
+	}
+	struct alloc_stats s = stats_of(&alloc_simpleseg, st);
+	assert_int_equal(raw(&s, "large_cached"), 1);
+	alloc_simpleseg.fini(st);
+}
+
+/* segfits: after any churn every block has merged back into one free
+ * block; the heap grew only as far as the peak needed. */
+static void segfits_coalesces_back_to_one_block(void **state)
+{
+	(void)state;
+	void *st = open_alloc(&alloc_segfits, "");
+	churn(&alloc_segfits, st, 11, 3000);
+	struct alloc_stats s = stats_of(&alloc_segfits, st);
+	assert_int_equal(s.allocated, 0);
+	assert_int_equal(raw(&s, "free_blocks"), 1);
+	uint64_t heap = raw(&s, "heap_bytes");
+	assert_int_equal(s.largest_free, heap - 16 - 8); /* pad and epilogue, header */
+	/* the peak: 4000 blocks of 1..3000 bytes live at once, about 6 MB;
+	 * committed at most a page past the peak's blocks and the state */
+	assert_true(s.peak_allocated <= heap && heap <= s.peak_allocated + 2 * 4096);
+	assert_true(s.reserved >= (uint64_t)1 << 30 && s.committed < s.reserved);
+	alloc_segfits.fini(st);
+}
+
+static void segfits_splits_and_places_by_class(void **state)
+{
+	(void)state;
+	void *st = open_alloc(&alloc_segfits, "");
+	void *a = alloc_segfits.alloc(st, 24), *b = alloc_segfits.alloc(st, 1000),
+	     *c = alloc_segfits.alloc(st, 24);
+	struct alloc_stats s = stats_of(&alloc_segfits, st);
+	assert_int_equal(s.allocated, 32 + 1008 + 32); /* header included, 16-rounded */
+	alloc_segfits.free(st, b, 1000);
+	/* a 500-byte request splits the 1008-byte hole: same address */
+	void *d = alloc_segfits.alloc(st, 500);
+	assert_ptr_equal(d, b);
+	/* the rest (496 bytes) is one block on its class's list: a 488-byte
+	 * request (496 with its header) takes it exactly */
+	void *e = alloc_segfits.alloc(st, 488);
+	assert_ptr_equal(e, (char *)b + 512);
+	alloc_segfits.free(st, a, 24);
+	alloc_segfits.free(st, d, 500);
+	alloc_segfits.free(st, e, 488);
+	alloc_segfits.free(st, c, 24);
+	s = stats_of(&alloc_segfits, st);
+	assert_int_equal(raw(&s, "free_blocks"), 1);
+	alloc_segfits.fini(st);
+}
+
+/* The top block grows in place, committing only what it needs; a block
+ * with a free successor grows into it. */
+static void segfits_grows_the_top_block_in_place(void **state)
+{
+	(void)state;
+	void *st = open_alloc(&alloc_segfits, "");
+	void *lo = alloc_segfits.alloc(st, 100);
+	void *p = alloc_segfits.alloc(st, 100);
+	size_t old = 100;
+	for (size_t n = 200; n <= 2000000; n += n / 3) {
+		assert_ptr_equal(alloc_segfits.realloc(st, p, old, n), p);
+		old = n;
+	}
+	assert_ptr_equal(p, (char *)lo + 112);
+	struct alloc_stats s = stats_of(&alloc_segfits, st);
+	assert_true(s.committed <= s.allocated + 2 * 4096 + 8192);
+	alloc_segfits.fini(st);
+}
+
+static void segfits_refuses_bad_options(void **state)
+{
+	(void)state;
+	void *st = NULL;
+	char err[256] = "";
+	assert_int_not_equal(alloc_segfits.init(&st, "reserve=1K", err, sizeof err), 0);
+	assert_non_null(strstr(err, "segfits"));
+	assert_int_not_equal(alloc_segfits.init(&st, "fit=best", err, sizeof err), 0);
+	assert_non_null(strstr(err, "reserve"));
+	/* a small reservation: requests beyond it are refused, not crashed on */
+	st = open_alloc(&alloc_segfits, "reserve=1M");
+	assert_null(alloc_segfits.alloc(st, 2u << 20));
+	void *p = alloc_segfits.alloc(st, 1000);
+	assert_non_null(p);
+	alloc_segfits.free(st, p, 1000);
+	alloc_segfits.fini(st);
 }
 
 static void bump_reset_keeps_the_largest_chunk(void **state)
@@ -234,6 +342,34 @@ static void bump_reset_keeps_the_largest_chunk(void **state)
 	alloc_bump.fini(st);
 }
 
+/* The block at the top of the arena grows in place, even past the other
+ * blocks' copies; a block below it moves. */
+static void bump_grows_the_top_block_in_place(void **state)
+{
+	(void)state;
+	void *st = open_alloc(&alloc_bump, "");
+	void *keep = alloc_bump.alloc(st, 40);
+	char *p = alloc_bump.alloc(st, 16);
+	size_t n = 16;
+	for (size_t want = 32; want <= 500000; want += 1000) {
+		char *q = alloc_bump.realloc(st, p, n, want);
+		assert_ptr_equal(q, p);
+		n = want;
+	}
+	struct alloc_stats s = stats_of(&alloc_bump, st);
+	assert_int_equal(s.allocated, 48 + ((n + 15) & ~(size_t)15));
+	/* not the top block: it moves */
+	char *q = alloc_bump.realloc(st, keep, 40, 4000);
+	assert_ptr_not_equal(q, keep);
+	alloc_bump.free(st, p, n);
+	alloc_bump.free(st, q, 4000);
+	/* no block live: the arena rewinds and hands out its first block again */
+	s = stats_of(&alloc_bump, st);
+	assert_int_equal(s.allocated, 0);
+	assert_ptr_equal(alloc_bump.alloc(st, 40), keep);
+	alloc_bump.fini(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,8 +378,14 @@ int main(void)
 		cmocka_unit_test(freelist_refuses_bad_options),
 		cmocka_unit_test(freelist_bad_policy_at_the_cli),
 		cmocka_unit_test(buddy_merges_back_to_whole_blocks),
-		cmocka_unit_test(segfit_returns_empty_slabs),
+		cmocka_unit_test(simpleseg_returns_empty_slabs),
+		cmocka_unit_test(simpleseg_reuses_freed_large_mappings),
+		cmocka_unit_test(segfits_coalesces_back_to_one_block),
+		cmocka_unit_test(segfits_splits_and_places_by_class),
+		cmocka_unit_test(segfits_grows_the_top_block_in_place),
+		cmocka_unit_test(segfits_refuses_bad_options),
 		cmocka_unit_test(bump_reset_keeps_the_largest_chunk),
+		cmocka_unit_test(bump_grows_the_top_block_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "runtime/stats/json.h"
 #include "tests/support/test.h"
 
 
@@ -22,7 +21,7 @@ enum { NSHIPPED = sizeof shipped / sizeof shipped[0] };
 static void shipped_traces_replay_valid(void **state)
 {
 	(void)state;
-	const char *allocators[] = { "glibc", "segfit", "buddy", "freelist", "bump" };
+	const char *allocators[] = { "glibc", "simpleseg", "buddy", "freelist", "bump" };
 	for (size_t a = 0; a < sizeof allocators / sizeof allocators[0]; a++) {
 		const char *argv[16] = { mmlab_path(), "replay", "-a", allocators[a], "--reps", "1",
 					 "--min-time", "0", "--json", "-" };
@@ -31,31 +30,34 @@ static void shipped_traces_replay_valid(void **state)
 		struct cmd_result r = cmd_run(argv);
 		if (r.status != 0)
 			fail_msg("%s: status %d, stderr %s", allocators[a], r.status, r.err);
-		struct json *j = need_json(r.out, strlen(r.out));
-		assert_string_equal(need(j, "schema")->string, "mmlab-replay");
-		assert_string_equal(need(need(j, "config"), "allocator")->string, allocators[a]);
+		json_t *j = need_json(r.out, strlen(r.out));
+		assert_string_equal(need_str(j, "schema"), "mmlab-replay");
+		assert_string_equal(need_str(need(j, "config"), "allocator"), allocators[a]);
 		uint64_t ops = 0;
 		int n = 0;
-		for (const struct json *t = need(j, "traces")->child; t; t = t->next, n++) {
-			assert_string_equal(need(t, "trace")->string, shipped[n]);
-			if (strcmp(need(t, "valid")->string, "yes") != 0)
+		size_t k;
+		const json_t *t;
+		json_array_foreach(need(j, "traces"), k, t) {
+			assert_string_equal(need_str(t, "trace"), shipped[n]);
+			if (strcmp(need_str(t, "valid"), "yes") != 0)
 				fail_msg("%s on %s: %s", shipped[n], allocators[a],
-					 need(t, "error")->string);
+					 need_str(t, "error"));
 			/* under ASan the sanitizer serves malloc, and glibc's
 			 * figures say nothing of it */
-			double u = need(t, "utilization")->number;
+			double u = need_num(t, "utilization");
 			bool blind = getenv("MMLAB_SANITIZED") && strcmp(allocators[a], "glibc") == 0;
 			if (!blind && !(u > 0 && u <= 1))
 				fail_msg("%s on %s: utilization %g", shipped[n], allocators[a], u);
-			assert_true(need(t, "ops_per_s")->number > 0);
-			assert_true(need(t, "peak_live_bytes")->u64 > 0);
-			ops += need(t, "ops")->u64;
+			assert_true(need_num(t, "ops_per_s") > 0);
+			assert_true(need_u64(t, "peak_live_bytes") > 0);
+			ops += need_u64(t, "ops");
+			n++;
 		}
 		assert_int_equal(n, NSHIPPED);
-		const struct json *total = need(j, "total");
-		assert_int_equal(need(total, "ops")->u64, ops);
-		assert_int_equal(need(total, "valid")->u64, NSHIPPED);
-		json_free(j);
+		const json_t *total = need(j, "total");
+		assert_int_equal(need_u64(total, "ops"), ops);
+		assert_int_equal(need_u64(total, "valid"), NSHIPPED);
+		json_decref(j);
 		cmd_free(&r);
 	}
 }
@@ -128,30 +130,30 @@ static void record_then_replay(void **state)
 	int fd = mkstemp(trace);
 	assert_true(fd >= 0);
 	close(fd);
-	struct cmd_result run = cmd_run(MMLAB("run", "-m", "manual", "-a", "segfit", "-p",
+	struct cmd_result run = cmd_run(MMLAB("run", "-m", "manual", "-a", "simpleseg", "-p",
 					      "depth=8", "-q", "--record", trace, "--json", "-"));
 	if (run.status != 0)
 		fail_msg("run --record: status %d, %s", run.status, run.err);
-	struct json *rj = need_json(run.out, strlen(run.out));
-	const struct json *res = need(rj, "results");
-	uint64_t allocs = need(res, "allocs")->u64, peak = need(res, "peak_live_bytes")->u64;
-	const char *allocators[] = { "glibc", "segfit" };
+	json_t *rj = need_json(run.out, strlen(run.out));
+	const json_t *res = need(rj, "results");
+	uint64_t allocs = need_u64(res, "allocs"), peak = need_u64(res, "peak_live_bytes");
+	const char *allocators[] = { "glibc", "simpleseg" };
 	for (size_t a = 0; a < 2; a++) {
 		struct cmd_result r = cmd_run(MMLAB("replay", "-a", allocators[a], "--reps", "1",
 						    "--min-time", "0", "--json", "-", trace));
 		if (r.status != 0)
 			fail_msg("replay: status %d, %s", r.status, r.err);
-		struct json *j = need_json(r.out, strlen(r.out));
-		const struct json *t = need(j, "traces")->child;
-		assert_string_equal(need(t, "valid")->string, "yes");
+		json_t *j = need_json(r.out, strlen(r.out));
+		const json_t *t = json_array_get(need(j, "traces"), 0);
+		assert_string_equal(need_str(t, "valid"), "yes");
 		/* every object allocated was freed: two operations each */
-		assert_int_equal(need(t, "ops")->u64, 2 * allocs);
+		assert_int_equal(need_u64(t, "ops"), 2 * allocs);
 		/* the replay holds the bytes the run held, at the same peak */
-		assert_int_equal(need(t, "peak_live_bytes")->u64, peak);
-		json_free(j);
+		assert_int_equal(need_u64(t, "peak_live_bytes"), peak);
+		json_decref(j);
 		cmd_free(&r);
 	}
-	json_free(rj);
+	json_decref(rj);
 	cmd_free(&run);
 	FILE *f = fopen(trace, "r");
 	assert_non_null(f);
@@ -159,7 +161,7 @@ static void record_then_replay(void **state)
 	assert_non_null(fgets(line, sizeof line, f));
 	assert_string_equal(line, "mmlab-trace 1\n");
 	assert_non_null(fgets(line, sizeof line, f));
-	assert_non_null(strstr(line, "run -w binary-trees -m manual -a segfit -p depth=8"));
+	assert_non_null(strstr(line, "run -w binary-trees -m manual -a simpleseg -p depth=8"));
 	fclose(f);
 	unlink(trace);
 }
@@ -187,9 +189,9 @@ static void bad_input_is_one_line(void **state)
 	expect_usage_error(MMLAB("replay", "--frobnicate", t), "unknown option");
 	expect_usage_error(MMLAB("replay", "/nonexistent/x.rep"), "/nonexistent/x.rep: cannot read");
 	expect_usage_error(MMLAB("run", "-m", "rc", "--record", "/tmp/x.trace"),
-			   "--record records the manual model only");
+			   "--record records only a model whose allocations");
 	expect_usage_error(MMLAB("run", "-m", "gc", "--record", "/tmp/x.trace"),
-			   "--record records the manual model only");
+			   "--record records only a model whose allocations");
 	expect_usage_error(MMLAB("run", "--record", "/tmp/x.trace", "--repeat", "2"),
 			   "--record cannot go with --repeat");
 	expect_usage_error(MMLAB("run", "--record", "/nonexistent/dir/x.trace"),

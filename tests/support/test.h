@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include <stdbool.h>
 #include <string.h>
 
@@ -35,10 +37,14 @@ int count_lines(const char *text);
 /* An argv for the mmlab under test: MMLAB("run", "-q"). */
 #define MMLAB(...) ((const char *const[]){ mmlab_path(), __VA_ARGS__, NULL })
 
-/* JSON in a test (json_check.c): the n bytes of text parsed, and a
- * member of an object; either fails the test with a sentence instead. */
-struct json;
-struct json *need_json(const char *text, size_t n);
-const struct json *need(const struct json *obj, const char *key);
+/* JSON in a test (json_check.c), with jansson: the n bytes of text parsed
+ * (json_decref it), a member of an object, and a member as a string, an
+ * unsigned integer (a "0x..." string too) or a number; each fails the
+ * test with a sentence instead. */
+json_t *need_json(const char *text, size_t n);
+json_t *need(const json_t *obj, const char *key);
+const char *need_str(const json_t *obj, const char *key);
+uint64_t need_u64(const json_t *obj, const char *key);
+double need_num(const json_t *obj, const char *key);
 
 #endif

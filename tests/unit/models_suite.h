@@ -9,6 +9,7 @@
  * Define SUITE_MODEL (and the MM_MODEL_ macro) before including it.
  */
 #include "runtime/api/mm.h"
+#include "runtime/models/model.h"
 #include "tests/support/test.h"
 
 enum { T_PAIR, T_WIDE, T_BACK };
@@ -22,7 +23,7 @@ static int setup(void **state)
 {
 	static struct mm_ctx c;
 	char err[128];
-	if (mm_ctx_init(&c, SUITE_MODEL, NULL, "", err, sizeof err) != 0)
+	if (mm_ctx_init(&c, mm_model_get(SUITE_MODEL), NULL, "", err, sizeof err) != 0)
 		return -1;
 	if (mm_ctx_bind_types(&c, types, 3, NULL) != 0)
 		return -1;

@@ -88,7 +88,7 @@ static void depth_16_matches_formula(void **state)
 	char want[4096];
 	expected_output(16, want, sizeof want);
 	struct capture cap;
-	struct stats st = run_bt(MM_MANUAL, 16, &cap);
+	struct stats st = run_bt(MM_MODEL_manual, 16, &cap);
 	assert_string_equal(cap.text, want);
 	/* ops: every node of every tree built, also from the formula */
 	uint64_t ops = (((uint64_t)1 << 18) - 1) + (((uint64_t)1 << 17) - 1);
@@ -104,7 +104,7 @@ static void small_depths_run_as_six(void **state)
 	char want[4096];
 	expected_output(6, want, sizeof want);
 	struct capture cap;
-	run_bt(MM_OWN, 2, &cap);
+	run_bt(MM_MODEL_own, 2, &cap);
 	assert_string_equal(cap.text, want);
 }
 
@@ -112,7 +112,7 @@ static void checksum_and_output_identical_across_models(void **state)
 {
 	(void)state;
 	struct capture first, cap;
-	struct stats base = run_bt(MM_MANUAL, 14, &first);
+	struct stats base = run_bt(MM_MODEL_manual, 14, &first);
 	assert_true(base.results.known & (1ull << STATS_F_checksum));
 	for (unsigned m = 1; m < MM_MODEL_COUNT; m++) {
 		struct stats st = run_bt((enum mm_model)m, 14, &cap);
@@ -121,7 +121,7 @@ static void checksum_and_output_identical_across_models(void **state)
 		assert_int_equal(st.results.ops, base.results.ops);
 	}
 	/* a different depth must give a different checksum */
-	struct stats other = run_bt(MM_MANUAL, 12, &cap);
+	struct stats other = run_bt(MM_MODEL_manual, 12, &cap);
 	assert_int_not_equal(other.results.checksum, base.results.checksum);
 }
 
@@ -131,7 +131,7 @@ static void nothing_leaks_and_pauses_are_recorded(void **state)
 	struct capture cap;
 	for (unsigned m = 0; m < MM_MODEL_COUNT; m++) {
 		struct stats st = run_bt((enum mm_model)m, 12, &cap);
-		if (m == MM_GC) {
+		if (m == MM_MODEL_gc) {
 			assert_false(st.results.known & (1ull << STATS_F_leaked_bytes));
 			continue;
 		}

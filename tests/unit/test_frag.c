@@ -104,7 +104,7 @@ static struct stats run_script(enum probe_level probes)
 {
 	struct mm_job job = { 0 };
 	struct session s = {
-		.model = MM_MANUAL,
+		.model = MM_MODEL_manual,
 		.alloc = &fake_ops,
 		.entry = script,
 		.job = &job,
@@ -131,15 +131,20 @@ static void scripted_sequence(void **state)
 		assert_int_equal(r->peak_allocated_bytes, 4160);
 		assert_int_equal(r->peak_footprint_bytes, 8192);
 		assert_int_equal(r->sampled_peak_allocated_bytes, 4160);
-		assert_true(stats_known(r, STATS_F_frag_internal));
-		assert_float_equal(r->frag_internal, 1.0 - 2800.0 / 4160.0, 1e-12);
-		assert_float_equal(r->frag_external, 1.0 - 4160.0 / 8192.0, 1e-12);
+		/* the fake knows no figures at peak live: fragmentation is the
+		 * fullest sample's, and marked so; U's peaks are both exact */
+		assert_false(stats_known(r, STATS_F_frag_internal));
+		assert_true(stats_known(r, STATS_F_sampled_frag_internal));
+		assert_float_equal(r->sampled_frag_internal, 1.0 - 2800.0 / 4160.0, 1e-12);
+		assert_float_equal(r->sampled_frag_external, 1.0 - 4160.0 / 8192.0, 1e-12);
 		assert_float_equal(r->utilization, 2800.0 / 8192.0, 1e-12);
+		assert_false(stats_known(r, STATS_F_sampled_utilization));
 		assert_int_equal(r->leaked_bytes, 2800);
 	}
 	/* without probes there are no heap samples, but the exact peaks stay */
 	struct stats st = run_script(PROBE_OFF);
 	assert_false(stats_known(&st.results, STATS_F_frag_internal));
+	assert_false(stats_known(&st.results, STATS_F_sampled_frag_internal));
 	assert_false(stats_known(&st.results, STATS_F_sampled_peak_allocated_bytes));
 	assert_float_equal(st.results.utilization, 2800.0 / 8192.0, 1e-12);
 }
@@ -148,17 +153,24 @@ static void ratios_and_their_limits(void **state)
 {
 	(void)state;
 	struct stats_results r = { 0 };
-	stats_fragmentation(&r, true, 750, 1000, 4000);
+	stats_fragmentation(&r, false, true, 750, 1000, 4000);
 	assert_float_equal(r.frag_internal, 0.25, 1e-15);
 	assert_float_equal(r.frag_external, 0.75, 1e-15);
+	assert_false(stats_known(&r, STATS_F_sampled_frag_internal));
 
 	memset(&r, 0, sizeof r);
-	stats_fragmentation(&r, false, 0, 1000, 4000); /* gc: no requested bytes */
+	stats_fragmentation(&r, true, true, 750, 1000, 4000); /* a heap sample */
 	assert_false(stats_known(&r, STATS_F_frag_internal));
-	assert_true(stats_known(&r, STATS_F_frag_external));
+	assert_float_equal(r.sampled_frag_internal, 0.25, 1e-15);
+	assert_float_equal(r.sampled_frag_external, 0.75, 1e-15);
 
 	memset(&r, 0, sizeof r);
-	stats_fragmentation(&r, true, 2000, 1000, 500); /* inconsistent figures */
+	stats_fragmentation(&r, true, false, 0, 1000, 4000); /* gc: no requested bytes */
+	assert_false(stats_known(&r, STATS_F_sampled_frag_internal));
+	assert_true(stats_known(&r, STATS_F_sampled_frag_external));
+
+	memset(&r, 0, sizeof r);
+	stats_fragmentation(&r, false, true, 2000, 1000, 500); /* inconsistent figures */
 	assert_false(stats_known(&r, STATS_F_frag_internal));
 	assert_false(stats_known(&r, STATS_F_frag_external));
 
@@ -166,10 +178,15 @@ static void ratios_and_their_limits(void **state)
 	STATS_SET(&r, peak_live_bytes, 300);
 	STATS_SET(&r, sampled_peak_footprint_bytes, 1200);
 	stats_derive(&r);
-	assert_float_equal(r.utilization, 0.25, 1e-15); /* the sampled footprint */
+	assert_false(stats_known(&r, STATS_F_utilization));
+	assert_float_equal(r.sampled_utilization, 0.25, 1e-15); /* marked sampled */
+	memset(&r, 0, sizeof r);
+	STATS_SET(&r, peak_live_bytes, 300);
+	STATS_SET(&r, sampled_peak_footprint_bytes, 1200);
 	STATS_SET(&r, peak_footprint_bytes, 600);
 	stats_derive(&r);
-	assert_float_equal(r.utilization, 0.5, 1e-15); /* the exact one wins */
+	assert_float_equal(r.utilization, 0.5, 1e-15); /* both peaks exact */
+	assert_false(stats_known(&r, STATS_F_sampled_utilization));
 }
 
 static void throughput_and_time_split(void **state)

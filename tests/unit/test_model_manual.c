@@ -1,4 +1,5 @@
 /* test_model_manual.c — the shared object-graph suite under the manual model. */
-#define MM_MODEL_MANUAL
-#define SUITE_MODEL MM_MANUAL
+#define MM_MODEL manual
+#define MM_MODEL_HEADER "runtime/models/manual.h"
+#define SUITE_MODEL MM_MODEL_manual
 #include "models_suite.h"

@@ -1,4 +1,5 @@
 /* test_model_own.c — the shared object-graph suite under the own model. */
-#define MM_MODEL_OWN
-#define SUITE_MODEL MM_OWN
+#define MM_MODEL own
+#define MM_MODEL_HEADER "runtime/models/own.h"
+#define SUITE_MODEL MM_MODEL_own
 #include "models_suite.h"

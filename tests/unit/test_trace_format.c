@@ -79,7 +79,7 @@ static void rep_header_forms(void **state)
 	(void)state;
 	struct trace t;
 	load_ok("2 2 1\na 0 1\nf 0\n", &t); /* three numbers, one line */
-	assert_int_equal(t.nids, 2);
+	assert_int_equal(t.nids, 1); /* the ids used, not the 2 declared */
 	assert_int_equal(t.nops, 2);
 	trace_free(&t);
 	load_ok("# a comment\r\n\r\n100\r\n1 2\r\n1\r\na 0 0\r\n\r\nf 0\r\n", &t);
@@ -104,6 +104,14 @@ static void mmlab_format(void **state)
 	load_ok("mmlab-trace 1\n# made by hand\na 5 24\nr 5 48\na 0 8\nf 5\nf 0\nend 5 6\n# done\n",
 		&t);
 	assert_int_equal(t.format, TRACE_MMLAB);
+	assert_int_equal(t.nids, 6);
+	trace_free(&t);
+	/* issue 9 item 17: what a replay sizes its per-id state by is the ids
+	 * used, whatever count the header or end line declares */
+	load_ok("0 67108864 2 1\na 5 16\nf 5\n", &t);
+	assert_int_equal(t.nids, 6);
+	trace_free(&t);
+	load_ok("mmlab-trace 1\na 5 24\nr 5 48\na 0 8\nf 5\nf 0\nend 5 67108864\n", &t);
 	assert_int_equal(t.nids, 6);
 	assert_int_equal(t.nops, 5);
 	assert_int_equal(t.ops[1].size, 48);

@@ -1,0 +1,172 @@
+/* test_figures.c — figures mean what their labels say (issue: figures a
+ * lecturer can stand behind).
+ *
+ * A collection and a drop cascade are named apart:
+ * gc's pauses are stop-the-world collections; manual's, rc's and own's are
+ * drop cascades.  The records count them under their own keys
+ * (collections, cascades), the matrix's JSON table says which each row
+ * counts (pause_class), and the printed table leads with the figures that
+ * compare (p99, max, MMU) and points to docs/metrics.md.  And gc's peak
+ * live is requested bytes, as under the other models: 16 per binary-trees
+ * node, where Boehm's heap (reported apart, as peak allocated) takes 32.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/support/test.h"
+
+static json_t *run_json(const char *model)
+{
+	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-m", model, "-p", "depth=10", "--json", "-"));
+	if (r.status != 0)
+		fail_msg("run -m %s: status %d: %s", model, r.status, r.err);
+	json_t *doc = need_json(r.out, strlen(r.out));
+	cmd_free(&r);
+	return doc;
+}
+
+static void records_count_each_sort_apart(void **state)
+{
+	(void)state;
+	json_t *gc = run_json("gc");
+	const json_t *g = need(gc, "results");
+	assert_true(need_u64(g, "collections") > 0);
+	assert_int_equal(need_u64(g, "cascades"), 0);
+	assert_int_equal(need_u64(g, "pause_count"), need_u64(g, "collections"));
+	json_decref(gc);
+
+	const char *cascading[] = { "manual", "rc", "own" };
+	for (size_t i = 0; i < 3; i++) {
+		json_t *doc = run_json(cascading[i]);
+		const json_t *r = need(doc, "results");
+		uint64_t n = need_u64(r, "cascades");
+		/* binary-trees at depth 10: 1 stretch tree, 1364 short-lived
+		 * trees, the long-lived one: a drop each */
+		assert_int_equal(n, need_u64(r, "pause_count"));
+		assert_true(n > 1000);
+		assert_true(json_is_null(json_object_get(r, "collections")));
+		json_decref(doc);
+	}
+}
+
+static void matrix_names_the_sort_of_each_row(void **state)
+{
+	(void)state;
+	struct cmd_result r = cmd_run(MMLAB("matrix", "-p", "depth=8", "--models", "manual,gc"));
+	assert_int_equal(r.status, 0);
+	const char *head = strstr(r.out, "\nmodel ");
+	assert_non_null(head);
+	/* the comparable figures come before the count */
+	const char *p99 = strstr(head, "p99 pause"), *mmu = strstr(head, "MMU 10ms"),
+		   *count = strstr(head, "pauses ");
+	assert_non_null(p99);
+	assert_non_null(mmu);
+	assert_non_null(count);
+	assert_true(p99 < mmu && mmu < count);
+	assert_non_null(strstr(r.out, "drop cascades"));
+	assert_non_null(strstr(r.out, "collections"));
+	assert_non_null(strstr(r.out, "docs/metrics.md"));
+	cmd_free(&r);
+
+	r = cmd_run(MMLAB("matrix", "-p", "depth=8", "--models", "manual,gc", "--json", "-"));
+	assert_int_equal(r.status, 0);
+	json_t *doc = need_json(r.out, strlen(r.out));
+	const json_t *table = need(doc, "table");
+	assert_int_equal(json_array_size(table), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *row = json_array_get(table, i);
+		const char *model = need_str(row, "model"), *class = need_str(row, "pause_class");
+		assert_string_equal(class, strcmp(model, "gc") == 0 ? "collections" : "drop cascades");
+	}
+	json_decref(doc);
+	cmd_free(&r);
+}
+
+static void gc_peak_live_is_requested_bytes(void **state)
+{
+	(void)state;
+	json_t *gc = run_json("gc");
+	const json_t *r = need(gc, "results");
+	uint64_t live = need_u64(r, "peak_live_bytes");
+	uint64_t heap = need_u64(r, "peak_allocated_bytes");
+	print_message("gc: peak live %llu requested bytes, Boehm's heap in use %llu\n",
+		      (unsigned long long)live, (unsigned long long)heap);
+	assert_true(json_is_null(json_object_get(r, "est_peak_live_bytes")));
+	assert_int_equal(live % 16, 0); /* whole 16-byte nodes */
+	/* each node takes a 32-byte slot of Boehm's; its own objects are few */
+	assert_true(heap >= 2 * live);
+	assert_true(heap <= 2 * live + 64 * 1024);
+	json_decref(gc);
+
+	/* the same live tree under manual: 24 bytes a node (an 8-byte header) */
+	json_t *m = run_json("manual");
+	uint64_t mlive = need_u64(need(m, "results"), "peak_live_bytes");
+	assert_true(live <= mlive / 24 * 16);
+	assert_true(live >= mlive / 24 * 16 / 2);
+	json_decref(m);
+}
+
+/* The system malloc's fragmentation is sampled (at the heap sample with
+ * the most live bytes, which the session takes when live bytes peak):
+ * marked as such, never impossible (24-byte requests take 32-byte chunks:
+ * at least a quarter is internal), and the same in identical runs. */
+static void system_figures_are_sampled_and_repeatable(void **state)
+{
+	(void)state;
+	double internal[2], external[2];
+	for (int i = 0; i < 2; i++) {
+		json_t *doc = run_json("manual"); /* depth 10: a peak of about 100 KiB */
+		const json_t *r = need(doc, "results");
+		assert_true(json_is_null(json_object_get(r, "frag_internal")));
+		assert_true(json_is_null(json_object_get(r, "frag_external")));
+		assert_true(json_is_null(json_object_get(r, "utilization")));
+		internal[i] = need_num(r, "sampled_frag_internal");
+		external[i] = need_num(r, "sampled_frag_external");
+		double u = need_num(r, "sampled_utilization");
+		assert_true(internal[i] >= 0.24 && internal[i] < 0.5);
+		assert_true(u > 0 && u <= 0.76);
+		json_decref(doc);
+	}
+	assert_float_equal(internal[0], internal[1], 0.01);
+	assert_float_equal(external[0], external[1], 0.05);
+}
+
+/* A teaching allocator's books are exact: fragmentation at the moment of
+ * peak live, even without probes, and nothing sampled beside it. */
+static void teaching_figures_are_exact(void **state)
+{
+	(void)state;
+	const char *allocators[] = { "bump", "segfits", "buddy" };
+	for (size_t i = 0; i < 3; i++) {
+		struct cmd_result c = cmd_run(MMLAB("run", "-q", "-a", allocators[i], "-p",
+						   "depth=10", "--probes", "off", "--json", "-"));
+		if (c.status != 0)
+			fail_msg("-a %s: %s", allocators[i], c.err);
+		json_t *doc = need_json(c.out, strlen(c.out));
+		const json_t *r = need(doc, "results"), *a = need(doc, "allocator");
+		double in = need_num(r, "frag_internal"), ex = need_num(r, "frag_external");
+		/* recomputed from the allocator's own snapshot at the peak */
+		double req = (double)need_u64(a, "peak_requested");
+		double all = (double)need_u64(a, "allocated_at_peak");
+		double foot = (double)need_u64(a, "footprint_at_peak");
+		assert_float_equal(in, 1 - req / all, 1e-12);
+		assert_float_equal(ex, 1 - all / foot, 1e-12);
+		assert_true(json_is_null(json_object_get(r, "sampled_frag_internal")));
+		assert_true(json_is_null(json_object_get(r, "sampled_utilization")));
+		need_num(r, "utilization");
+		json_decref(doc);
+		cmd_free(&c);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(records_count_each_sort_apart),
+		cmocka_unit_test(matrix_names_the_sort_of_each_row),
+		cmocka_unit_test(gc_peak_live_is_requested_bytes),
+		cmocka_unit_test(system_figures_are_sampled_and_repeatable),
+		cmocka_unit_test(teaching_figures_are_exact),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
