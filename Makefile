@@ -63,7 +63,7 @@ lib_objs = $(call obj_of,$(1),$(LIB_SRCS)) $(call wl_objs,$(1))
 MMLAB := $(B)/obj/mmlab
 
 include runtime/module.mk allocators/module.mk workloads/module.mk cli/module.mk
-include replay/module.mk shims/module.mk
+include replay/module.mk grade/module.mk shims/module.mk lab/module.mk
 include tests/module.mk tests/analyze/module.mk tests/fuzz/module.mk bench/module.mk
 
 all: $(MMLAB)

@@ -160,3 +160,38 @@ bench-gc: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_boehm
 	  gc="$(MMLAB) run -q -m gc -p depth=$(BENCH_GC_DEPTH)" \
 	  gc-probes-off="$(MMLAB) run -q -m gc --probes off -p depth=$(BENCH_GC_DEPTH)" \
 	  -r 'gc/boehm-program<=1.05' -r 'gc-probes-off/boehm-program<=1.05'
+
+# bench-workloads: issue 11's workloads under every model, interleaved,
+# probes off; each model's time against manual's (a 3x guard against
+# regressions, the figures are in docs/workloads.md), and rc with its cycle
+# collector on against rc alone on workloads without cycles (target: the
+# collector costs at most 10%).  bench-scale: time per request from the
+# smallest benchmarked lru-cache to one with more than 1 GiB live
+# (bench/scale.sh; about a minute and 1.5 GiB of memory).
+BENCH_WL_RUNS ?= 5
+BENCH_WL_SIZES := "lru-cache -p capacity=50000 -p ops=300000" \
+		  "web-requests -p sessions=20000 -p requests=30000" \
+		  "cyclic-graph -p nodes=50000 -p steps=200000"
+BENCH_SCALE_SMALL ?= 400000
+BENCH_SCALE_LARGE ?= 4000000
+
+.PHONY: bench-workloads bench-scale
+bench: bench-workloads bench-scale
+
+bench-workloads: $(MMLAB) $(BENCH_BIN)/runner
+	@for w in $(BENCH_WL_SIZES); do \
+	  echo "== $$w: every model against manual (wall, probes off)"; \
+	  $(BENCH_BIN)/runner -n $(BENCH_WL_RUNS) \
+	    $(foreach m,$(MODELS),$(m)="$(MMLAB) run -q --probes off -m $(m) -w $$w") \
+	    rc-cycles="$(MMLAB) run -q --probes off -m rc:cycles=1 -w $$w" \
+	    $(foreach m,$(filter-out manual,$(MODELS)),-r '$(m)/manual<=3.00') \
+	    -r 'rc-cycles/rc<=1.10' || exit 1; done
+	@echo "== binary-trees depth $(BENCH_DEPTH): rc with its cycle collector against rc"
+	@$(BENCH_BIN)/runner -n $(BENCH_WL_RUNS) \
+	  rc="$(MMLAB) run -q --probes off -m rc -p depth=$(BENCH_DEPTH)" \
+	  rc-cycles="$(MMLAB) run -q --probes off -m rc:cycles=1 -p depth=$(BENCH_DEPTH)" \
+	  -r 'rc-cycles/rc<=1.10'
+
+bench-scale: $(MMLAB)
+	@echo "== lru-cache under manual: time per request, small to more than 1 GiB live"
+	@bench/scale.sh $(MMLAB) $(BENCH_SCALE_SMALL) $(BENCH_SCALE_LARGE)

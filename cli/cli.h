@@ -238,8 +238,11 @@ void cli_progress_end(struct cli_progress *p);
 
 int cmd_run(int argc, char **argv);
 int cmd_matrix(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_shim(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_exec(int argc, char **argv);

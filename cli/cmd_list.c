@@ -50,9 +50,14 @@ int cmd_list(int argc, char **argv)
 	}
 	if (!only || strcmp(only, "models") == 0) {
 		printf("%smodels\n", only ? "" : "\n");
-		for (unsigned m = 0; m < MM_MODEL_COUNT; m++)
+		for (unsigned m = 0; m < MM_MODEL_COUNT; m++) {
 			printf("  %-14s %s\n", mm_model_name((enum mm_model)m),
 			       mm_model_get((enum mm_model)m)->summary);
+			const char *opts = mm_model_get((enum mm_model)m)->options_help;
+			if (opts != NULL)
+				printf("  %-14s   -m %s:%s\n", "", mm_model_name((enum mm_model)m),
+				       opts);
+		}
 	}
 	if (!only || strcmp(only, "allocators") == 0) {
 		size_t n;

@@ -35,6 +35,8 @@ static const char usage[] =
 	"                        2^64-1 bytes, e.g. 4G (default: physical memory)\n"
 	"      --timeout SECS    stop a run still going after SECS seconds, 1 to 86400;\n"
 	"                        its row says so (default: no limit)\n"
+	"      --heap-limit SIZE cap each model's heap (see mmlab run --help); a model\n"
+	"                        that reaches it keeps its row, with the error\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"A run that fails (out of memory, a crash, a time-out) keeps its row, with\n"

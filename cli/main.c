@@ -14,7 +14,10 @@ static const char usage[] =
 	"commands:\n"
 	"  run      run one workload under one model and print its stats\n"
 	"  matrix   run one workload under every model and print one table\n"
+	"  sweep    the gc model at multiples of the live size, against manual: time and space\n"
 	"  replay   replay allocation traces on an allocator: checks, utilization, throughput\n"
+	"  grade    grade a plug-in allocator: correctness gate, then a malloc-lab score\n"
+	"  shim     build a plug-in into an LD_PRELOAD malloc, or run a program on it\n"
 	"  exec     run any program on an allocator: times, peak RSS, the allocator's stats\n"
 	"  plot     SVG charts from stats dumps\n"
 	"  report   one self-contained HTML page from stats dumps: tables and charts\n"
@@ -31,7 +34,10 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run },
 	{ "matrix", cmd_matrix },
+	{ "sweep", cmd_sweep },
 	{ "replay", cmd_replay },
+	{ "grade", cmd_grade },
+	{ "shim", cmd_shim },
 	{ "exec", cmd_exec },
 	{ "plot", cmd_plot },
 	{ "report", cmd_report },

@@ -14,8 +14,6 @@
  * never follows an edge to a replaced node: the checksum is the same under
  * every model and allocator.
  */
-#include <stdlib.h>
-
 #include "runtime/api/mm.h"
 #include "runtime/api/mm_model.h"
 #include "workload.h"
@@ -212,13 +210,10 @@ static int g_run(struct mm_ctx *c, struct mm_job *job)
 				      "or gc");
 	g.node = &g_types[g.counted ? G_STRONG : G_WEAK];
 	g.tab = wl_tab_for(&g_types[G_TAB], g.n);
-	g.tgt = calloc(g.n * G_EDGES, sizeof *g.tgt);
-	g.tgen = calloc(g.n * G_EDGES, sizeof *g.tgen);
-	g.gen = calloc(g.n, sizeof *g.gen);
-	if (g.tgt == NULL || g.tgen == NULL || g.gen == NULL) {
-		free(g.tgt), free(g.tgen), free(g.gen);
-		mm_fail_oom(c, g.n * G_EDGES * sizeof *g.tgt);
-	}
+	/* bookkeeping: context scratch memory, freed with the context */
+	g.tgt = mm_ctx_scratch(c, g.n * G_EDGES * sizeof *g.tgt);
+	g.tgen = mm_ctx_scratch(c, g.n * G_EDGES * sizeof *g.tgen);
+	g.gen = mm_ctx_scratch(c, g.n * sizeof *g.gen);
 	int rc = MM_JOB_OK;
 	uint64_t sum = WL_CHECKSUM_SEED;
 	mm_own root;
@@ -241,7 +236,6 @@ static int g_run(struct mm_ctx *c, struct mm_job *job)
 	wl_print(job, "cyclic-graph: %llu nodes, %lld steps of %lld mutations, %s edges",
 		 (unsigned long long)g.n, (long long)pa[P_STEPS], (long long)pa[P_RATE],
 		 g.counted ? "counted" : "weak");
-	free(g.tgt), free(g.tgen), free(g.gen);
 	job->checksum = sum;
 	job->ops = (uint64_t)pa[P_STEPS];
 	if (rc != MM_JOB_OK)

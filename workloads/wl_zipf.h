@@ -1,56 +1,78 @@
 /* wl_zipf.h — Zipf-distributed ranks for the workloads: P(rank k) is
  * proportional to 1 / (k+1)^s over n ranks, drawn from the workloads'
- * seeded PRNG by binary search in a precomputed CDF.  Deterministic: the
- * same seed draws the same ranks under every model (plain C memory, never
- * the model's: the table is the workload's own bookkeeping).
+ * seeded PRNG by rejection-inversion (Hörmann and Derflinger, 1996): O(1)
+ * time and space per draw, whatever n, so the sampler neither grows with
+ * the workload's size nor touches memory of its own.  Deterministic: the
+ * same seed draws the same ranks under every model.
  */
 #ifndef WL_ZIPF_H
 #define WL_ZIPF_H
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 
 #include "workload.h"
 
 struct wl_zipf {
-	double *cdf;
-	uint64_t n;
+	double s, n;
+	double hx1, hn, sdiv; /* H(1.5) - 1, H(n + 0.5), the squeeze bound */
 };
 
-/* 0, or -1 when out of memory. */
-static inline int wl_zipf_init(struct wl_zipf *z, uint64_t n, double s)
+/* log1p(x)/x and expm1(x)/x, with their limits near 0. */
+static inline double wl_zipf_h1(double x)
 {
-	z->n = n;
-	z->cdf = malloc(n * sizeof *z->cdf);
-	if (z->cdf == NULL)
-		return -1;
-	double sum = 0;
-	for (uint64_t k = 0; k < n; k++)
-		z->cdf[k] = (sum += 1.0 / pow((double)(k + 1), s));
-	for (uint64_t k = 0; k < n; k++)
-		z->cdf[k] /= sum;
-	return 0;
+	return fabs(x) > 1e-8 ? log1p(x) / x : 1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
 }
 
+static inline double wl_zipf_h2(double x)
+{
+	return fabs(x) > 1e-8 ? expm1(x) / x : 1 + x * 0.5 * (1 + x * (1.0 / 3) * (1 + 0.25 * x));
+}
+
+/* The hat function, its integral H and H's inverse. */
+static inline double wl_zipf_hat(const struct wl_zipf *z, double x)
+{
+	return exp(-z->s * log(x));
+}
+
+static inline double wl_zipf_H(const struct wl_zipf *z, double x)
+{
+	double lx = log(x);
+	return wl_zipf_h2((1 - z->s) * lx) * lx;
+}
+
+static inline double wl_zipf_Hinv(const struct wl_zipf *z, double x)
+{
+	double t = x * (1 - z->s);
+	if (t < -1)
+		t = -1;
+	return exp(wl_zipf_h1(t) * x);
+}
+
+static inline void wl_zipf_init(struct wl_zipf *z, uint64_t n, double s)
+{
+	z->s = s;
+	z->n = (double)n;
+	z->hx1 = wl_zipf_H(z, 1.5) - 1;
+	z->hn = wl_zipf_H(z, z->n + 0.5);
+	z->sdiv = 2 - wl_zipf_Hinv(z, wl_zipf_H(z, 2.5) - wl_zipf_hat(z, 2));
+}
+
+/* A rank in [0, n). */
 static inline uint64_t wl_zipf_draw(const struct wl_zipf *z, uint64_t *rng)
 {
-	double u = (double)(wl_rand(rng) >> 11) * 0x1p-53;
-	uint64_t lo = 0, hi = z->n - 1;
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (z->cdf[mid] < u)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (;;) {
+		double u01 = (double)(wl_rand(rng) >> 11) * 0x1p-53;
+		double u = z->hn + u01 * (z->hx1 - z->hn);
+		double x = wl_zipf_Hinv(z, u);
+		double k = floor(x + 0.5);
+		if (k < 1)
+			k = 1;
+		else if (k > z->n)
+			k = z->n;
+		if (k - x <= z->sdiv || u >= wl_zipf_H(z, k + 0.5) - wl_zipf_hat(z, k))
+			return (uint64_t)k - 1;
 	}
-	return lo;
-}
-
-static inline void wl_zipf_fini(struct wl_zipf *z)
-{
-	free(z->cdf);
-	z->cdf = NULL;
 }
 
 #endif

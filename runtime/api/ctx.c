@@ -73,8 +73,19 @@ int mm_ctx_init_opts(struct mm_ctx *c, const struct mm_model_ops *model,
 	return 0;
 }
 
+void *mm_ctx_scratch(struct mm_ctx *c, size_t bytes)
+{
+	void *p = c->nscratch < MM_SCRATCH_MAX ? calloc(1, bytes ? bytes : 1) : NULL;
+	if (p == NULL)
+		mm_fail_oom(c, bytes);
+	c->scratch[c->nscratch++] = p;
+	return p;
+}
+
 void mm_ctx_fini(struct mm_ctx *c)
 {
+	while (c->nscratch > 0)
+		free(c->scratch[--c->nscratch]);
 	if (c->model != NULL && c->model->fini != NULL)
 		c->model->fini(c);
 	if (c->alloc == &heap_limit_ops)
@@ -103,6 +114,8 @@ int mm_ctx_bind_types(struct mm_ctx *c, const struct mm_type *types, uint32_t n,
 	c->ntypes = n;
 	if (free_tree != NULL)
 		c->free_tree = free_tree;
+	if (c->model->bind != NULL)
+		c->model->bind(c);
 	return 0;
 }
 

@@ -25,6 +25,8 @@
 struct mm_ctx;
 struct mm_model_ops;
 
+enum { MM_SCRATCH_MAX = 16 };
+
 /* Called on a broken ownership rule: file:line of the workload's call and
  * a sentence naming the rule.  Must not return normally (abort, or
  * longjmp out as the cmocka tests do). */
@@ -95,6 +97,10 @@ struct mm_ctx {
 	bool limit_hit;            /* an allocation failed at the heap limit */
 	struct heap_limit limiter; /* wraps the allocator when heap_limit is set */
 	void *m_cycles;            /* rc: the cycle collector, NULL when off */
+	/* the workload's plain-C bookkeeping (mm_ctx_scratch), freed by
+	 * mm_ctx_fini, so a run unwound by a failed allocation leaks none */
+	void *scratch[MM_SCRATCH_MAX];
+	unsigned nscratch;
 	/* peak_live_bytes is an estimate, not a count (gc, when a size class
 	 * of Boehm's held requests of several sizes) */
 	bool peak_live_estimated;
@@ -132,6 +138,11 @@ void mm_ctx_use_allocator(struct mm_ctx *c, const struct alloc_ops *ops, void *s
 
 /* The heap's figures now, as the model reports them.  Mutator thread only. */
 void mm_ctx_heap(struct mm_ctx *c, struct alloc_stats *out);
+
+/* Zeroed bookkeeping memory for the running workload (hash maps, free
+ * lists: plain C, not heap objects of the model), owned by the context and
+ * freed by mm_ctx_fini.  Never NULL: failure unwinds like an allocation. */
+void *mm_ctx_scratch(struct mm_ctx *c, size_t bytes);
 
 /* Slow paths shared by the models. */
 _Noreturn void mm_fail_oom(struct mm_ctx *c, size_t size);

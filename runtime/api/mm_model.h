@@ -42,6 +42,9 @@ struct mm_model_ops {
 	 * rules say must hold then (own: nothing leaked), and may panic.
 	 * NULL: nothing to check. */
 	void (*end)(struct mm_ctx *c);
+	/* The workload bound its types (mm_ctx_bind_types): a model that
+	 * learns something of each type does it here.  NULL: nothing. */
+	void (*bind)(struct mm_ctx *c);
 	/* true: init parses c->model_options ("key=value,...", -m NAME:OPTS);
 	 * false: any option is refused before init */
 	bool takes_options;
@@ -49,6 +52,8 @@ struct mm_model_ops {
 	 * counting leaks it); false: a drop's subtree free would visit a
 	 * freed object, so workloads refuse to build strong cycles */
 	bool strong_cycles;
+	/* the options, for `mmlab list` (NULL: none) */
+	const char *options_help;
 };
 
 #endif

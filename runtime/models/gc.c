@@ -11,8 +11,9 @@
  * Peak live, in requested bytes as the other models count it: Boehm keeps
  * no request sizes, only its size classes (16-byte granules, and one byte
  * more for interior pointers: a 16-byte node takes 32).  So the model
- * learns, for every class, the request sizes that landed in it (checked
- * only when a request differs from the last one), and at every collection
+ * learns, for every class, the request sizes that land in it (each type's
+ * size, when the workload binds its types: nothing on the allocation
+ * path), and at every collection
  * that takes Boehm's heap in use to a new peak it walks the marked objects
  * and adds up their requests: exact while each class holds one request
  * size, else an estimate (each object counted at its class's largest
@@ -37,7 +38,6 @@
 
 static struct mm_ctx *gc_ctx;
 
-size_t gc_last_request = SIZE_MAX;
 
 /* Boehm's object size -> the request sizes seen in it. */
 enum { GC_CLASSES = 256 };
@@ -67,16 +67,23 @@ static struct gc_class *class_of(size_t size, bool add)
 	return NULL;
 }
 
-void gc_model_new_request(size_t n, void *obj)
+/* One object of each type's size tells its class (GC_size); it is garbage
+ * at once, and one collection's work at most. */
+void gc_model_bind(struct mm_ctx *c)
 {
-	gc_last_request = n;
-	struct gc_class *k = class_of(GC_size(obj), true);
-	if (k == NULL)
-		return;
-	if (k->request != 0 && k->request != n)
-		k->mixed = true;
-	if (n > k->request)
-		k->request = n;
+	for (uint32_t i = 0; i < c->ntypes; i++) {
+		size_t n = mm_type_size(&c->types[i], 0);
+		void *obj = GC_MALLOC(n);
+		if (obj == NULL)
+			continue;
+		struct gc_class *k = class_of(GC_size(obj), true);
+		if (k == NULL)
+			continue;
+		if (k->request != 0 && k->request != n)
+			k->mixed = true;
+		if (n > k->request)
+			k->request = n;
+	}
 }
 
 struct live_sum {
@@ -111,8 +118,7 @@ static void on_event(GC_EventType e)
 		struct GC_prof_stats_s s;
 		GC_get_prof_stats_unsafe(&s, sizeof s);
 		uint64_t in_use = s.heapsize_full - s.free_bytes_full;
-		if (in_use > heap_peak) {
-			heap_peak = in_use;
+		if (stat_max(&heap_peak, in_use)) {
 			struct live_sum sum = { 0, classes_full };
 			GC_enumerate_reachable_objects_inner(add_live, &sum);
 			c->peak_live_bytes = sum.bytes;
@@ -170,7 +176,6 @@ int gc_model_init(struct mm_ctx *c, char *err, size_t errlen)
 	memset(classes, 0, sizeof classes);
 	classes_full = false;
 	heap_peak = 0;
-	gc_last_request = SIZE_MAX;
 	GC_set_on_collection_event(on_event);
 	return 0;
 }

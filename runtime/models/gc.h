@@ -24,8 +24,6 @@ mm_new_at(struct mm_ctx *c, const struct mm_type *t, const char *f, int l)
 	void *p = GC_MALLOC(n);
 	if (__builtin_expect(p == NULL, 0))
 		mm_fail_oom(c, n);
-	if (__builtin_expect(n != gc_last_request, 0))
-		gc_model_new_request(n, p);
 	c->allocs++;
 	c->alloc_bytes += n;
 	return (mm_own)p;
@@ -47,6 +45,8 @@ MM_MODEL_OPS(.summary = "Boehm mark-sweep (bdwgc): the collector finds garbage",
 	     .pause = PROBE_PAUSE_GC, .takes_allocator = false, .heap_name = "bdwgc",
 	     .counts_live = false,
 	     .init = gc_model_init, .fini = gc_model_fini, .heap = gc_model_heap,
-	     .takes_options = true, .strong_cycles = true)
+	     .bind = gc_model_bind,
+	     .takes_options = true, .strong_cycles = true,
+	     .options_help = "markers=N (parallel marking),incremental=0|1,divisor=N (free-space divisor),full_freq=N")
 
 #endif

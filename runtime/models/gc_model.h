@@ -8,10 +8,10 @@
 
 #include "runtime/api/mm_ctx.h"
 
-/* The last request size whose Boehm size class is known; a request of
- * another size goes through gc_model_new_request once (obj: its object). */
-extern size_t gc_last_request;
-void gc_model_new_request(size_t n, void *obj);
+/* Learn the Boehm size class of each type the workload bound: every gc
+ * request is one type's size (mm_new), so the classes are known before
+ * the first allocation and the allocation path checks nothing. */
+void gc_model_bind(struct mm_ctx *c);
 
 int gc_model_init(struct mm_ctx *c, char *err, size_t errlen);
 void gc_model_fini(struct mm_ctx *c);

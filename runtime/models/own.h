@@ -119,8 +119,11 @@ OWN_INLINE struct own_entry *own_lent(struct mm_ctx *c, uint64_t w, uint32_t b, 
 				      const char *what, const char *f, int l)
 {
 	if (own_checked) {
+		/* the kind bit is part of the key: a shared borrow's words do not
+		 * pass as a mutable borrow, nor the other way round */
+		const uint64_t kind = (uint64_t)OWN_KIND_MUT << 32;
 		const struct own_side *s = OWN_SIDE(c); /* made by own_init */
-		if (__builtin_expect(b >= s->cap || s->rec[b].key != w, 0))
+		if (__builtin_expect(b >= s->cap || s->rec[b].key != (mut ? w | kind : w & ~kind), 0))
 			own_bad_borrow(c, w, b, mut, what, f, l);
 	}
 	return &OWN_TAB(c)[OWN_IDX(w)];

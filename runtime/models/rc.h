@@ -55,6 +55,7 @@ MM_MODEL_OPS(.summary = "reference counting: ownership moves, release cascades a
 	     .pause = PROBE_PAUSE_CASCADE, .takes_allocator = true, .counts_live = true,
 	     .heap = mm_model_allocator_heap, .free_tree = tree_free_rc,
 	     .init = rc_model_init, .fini = rc_model_fini, .end = rc_model_end,
-	     .takes_options = true, .strong_cycles = true)
+	     .takes_options = true, .strong_cycles = true,
+	     .options_help = "cycles=0|1 (trial-deletion cycle collector),cycle_buffer=N (roots per collection, default 10000)")
 
 #endif

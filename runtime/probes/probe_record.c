@@ -1,6 +1,8 @@
 /* probe_record.c — the recording listener's callbacks and its storage. */
 #include "probe_record.h"
 
+#include "allocators/stat_count.h"
+
 #include "clock.h"
 #include "probe_mem.h"
 
@@ -86,8 +88,7 @@ static void heap(void *st, const struct probe_heap *s)
 	for (unsigned f = 0; f < PROBE_HEAP_NFIELDS; f++) {
 		if (!(s->known & (1u << f)))
 			continue;
-		if (!(r->heap_known & (1u << f)) || s->v[f] > r->heap_peak[f])
-			r->heap_peak[f] = s->v[f];
+		stat_max(&r->heap_peak[f], s->v[f]); /* a maximum: 0 before any */
 		r->heap_known |= 1u << f;
 	}
 }

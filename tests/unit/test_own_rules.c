@@ -307,6 +307,15 @@ static void a_forged_owner_is_caught(void **state)
 	EXPECT_RULE(mm_drop(c, forged), "forged handle");
 	mm_ref fake = { a.mm_w_, 1u << 30 };
 	EXPECT_RULE(mm_end(c, fake), "forged borrow");
+	/* a shared borrow's words passed off as a mutable borrow, and back */
+	mm_ref sr = mm_borrow(c, a);
+	mm_mut as_mut = { sr.mm_w_, sr.mm_b_ };
+	EXPECT_RULE(mm_end_mut(c, as_mut), "borrow kind");
+	mm_end(c, sr);
+	mm_mut mr = mm_borrow_mut(c, a);
+	mm_ref as_shared = { mr.mm_w_, mr.mm_b_ };
+	EXPECT_RULE(mm_end(c, as_shared), "borrow kind");
+	mm_end_mut(c, mr);
 	mm_drop(c, a);
 }
 
