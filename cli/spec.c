@@ -251,6 +251,9 @@ static int set_param(struct run_spec *s, const char *text)
 			  (long long)p->min, (long long)p->max);
 		return EXIT_USAGE;
 	}
+	/* record what runs: a value the workload raises is written raised */
+	if (p->floor != 0 && v < p->floor)
+		v = p->floor;
 	s->params[p - s->meta->params] = v;
 	return EXIT_OK;
 }

@@ -7,6 +7,8 @@
  * program's, byte for byte; the checksum folds every line's numbers, and
  * ops counts every node allocated.  As in the reference, n below 6 runs as 6.
  */
+#include <stdio.h>
+
 #include "runtime/api/mm.h"
 #include "workload.h"
 
@@ -19,7 +21,7 @@ static const struct mm_type bt_types[] = {
 };
 
 static const struct wl_param bt_params[] = {
-	{ "depth", 10, 0, 30, "depth n of the long-lived tree (below 6 runs as 6)" },
+	{ "depth", 10, 0, 30, "depth n of the long-lived tree (below 6 runs as 6)", MIN_DEPTH + 2 },
 };
 
 /* The hot recursion builds by value, so each node stays in a register: the
@@ -73,6 +75,22 @@ static uint64_t bt_once(struct mm_ctx *c, int depth)
 	return n;
 }
 
+/* A tree of depth d has this many nodes: every count is known before the
+ * run, so a wrong one (an allocator that hands out a live block twice) is
+ * a failed check, not a number printed. */
+static uint64_t bt_nodes(int depth)
+{
+	return ((uint64_t)1 << (depth + 1)) - 1;
+}
+
+static int bt_wrong(struct mm_job *job, const char *what, int depth, uint64_t got)
+{
+	snprintf(job->error, sizeof job->error,
+		 "%s of depth %d counted %llu nodes; a tree of that depth has %llu", what, depth,
+		 (unsigned long long)got, (unsigned long long)bt_nodes(depth));
+	return MM_JOB_WRONG;
+}
+
 static int bt_run(struct mm_ctx *c, struct mm_job *job)
 {
 	int n = (int)job->params[0];
@@ -80,6 +98,8 @@ static int bt_run(struct mm_ctx *c, struct mm_job *job)
 	uint64_t sum = WL_CHECKSUM_SEED, ops = 0;
 
 	uint64_t stretch = bt_once(c, max_depth + 1);
+	if (stretch != bt_nodes(max_depth + 1))
+		return bt_wrong(job, "the stretch tree", max_depth + 1, stretch);
 	wl_print(job, "stretch tree of depth %d\t check: %llu", max_depth + 1,
 		 (unsigned long long)stretch);
 	sum = wl_mix(wl_mix(sum, (uint64_t)max_depth + 1), stretch);
@@ -93,6 +113,8 @@ static int bt_run(struct mm_ctx *c, struct mm_job *job)
 		uint64_t check = 0;
 		for (uint64_t i = 0; i < iterations; i++)
 			check += bt_once(c, d);
+		if (check != iterations * bt_nodes(d))
+			return bt_wrong(job, "the short-lived trees", d, check);
 		wl_print(job, "%llu\t trees of depth %d\t check: %llu",
 			 (unsigned long long)iterations, d, (unsigned long long)check);
 		sum = wl_mix(wl_mix(wl_mix(sum, iterations), (uint64_t)d), check);
@@ -103,6 +125,8 @@ static int bt_run(struct mm_ctx *c, struct mm_job *job)
 	MM_BORROW_SCOPE(c, long_lived, r)
 		ll = bt_check(c, r);
 	mm_drop(c, long_lived);
+	if (ll != bt_nodes(max_depth))
+		return bt_wrong(job, "the long-lived tree", max_depth, ll);
 	wl_print(job, "long lived tree of depth %d\t check: %llu", max_depth,
 		 (unsigned long long)ll);
 	sum = wl_mix(wl_mix(sum, (uint64_t)max_depth), ll);

@@ -31,10 +31,10 @@ static const struct mm_type g_types[] = {
 
 enum { P_NODES, P_STEPS, P_RATE, P_COUNTED };
 static const struct wl_param g_params[] = {
-	{ "nodes", 1000, 16, (int64_t)1 << 32, "nodes in the graph" },
-	{ "steps", 5000, 0, (int64_t)1 << 40, "steps: mutations, then a walk" },
-	{ "rate", 1, 1, 1024, "mutations per step" },
-	{ "counted", 0, 0, 1, "1: edges are strong (counted under rc: cycles leak)" },
+	{ "nodes", 1000, 16, (int64_t)1 << 32, "nodes in the graph", 0 },
+	{ "steps", 5000, 0, (int64_t)1 << 40, "steps: mutations, then a walk", 0 },
+	{ "rate", 1, 1, 1024, "mutations per step", 0 },
+	{ "counted", 0, 0, 1, "1: edges are strong (counted under rc: cycles leak)", 0 },
 };
 
 static const uint64_t g_reference = 0xb90dc25c7db8c6a6ull;

@@ -35,11 +35,11 @@ static const struct mm_type lru_types[] = {
 
 enum { P_CAPACITY, P_OPS, P_MIN, P_MAX, P_SKEW };
 static const struct wl_param lru_params[] = {
-	{ "capacity", 1000, 1, 1 << 26, "entries the cache holds (keys: 4x capacity)" },
-	{ "ops", 20000, 0, (int64_t)1 << 40, "requests (gets and puts), one step each" },
-	{ "min_size", 16, 16, 1 << 20, "smallest value, payload bytes" },
-	{ "max_size", 512, 16, 1 << 20, "largest value, payload bytes" },
-	{ "skew", 99, 0, 300, "Zipf exponent s, in hundredths (99: s = 0.99)" },
+	{ "capacity", 1000, 1, 1 << 26, "entries the cache holds (keys: 4x capacity)", 0 },
+	{ "ops", 20000, 0, (int64_t)1 << 40, "requests (gets and puts), one step each", 0 },
+	{ "min_size", 16, 16, 1 << 20, "smallest value, payload bytes", 0 },
+	{ "max_size", 512, 16, 1 << 20, "largest value, payload bytes", 0 },
+	{ "skew", 99, 0, 300, "Zipf exponent s, in hundredths (99: s = 0.99)", 0 },
 };
 
 /* The checksum at the default parameters and seed 1, on every model. */

@@ -38,9 +38,9 @@ static const struct mm_type w_types[] = {
 
 enum { P_REQUESTS, P_SESSIONS, P_DOC };
 static const struct wl_param w_params[] = {
-	{ "requests", 2000, 0, (int64_t)1 << 40, "requests served, one step each" },
-	{ "sessions", 500, 1, (int64_t)1 << 30, "session table size (users: 2x, Zipf)" },
-	{ "doc", 64, 1, 1 << 25, "document nodes per request" },
+	{ "requests", 2000, 0, (int64_t)1 << 40, "requests served, one step each", 0 },
+	{ "sessions", 500, 1, (int64_t)1 << 30, "session table size (users: 2x, Zipf)", 0 },
+	{ "doc", 64, 1, 1 << 25, "document nodes per request", 0 },
 };
 
 static const uint64_t w_reference = 0x6de35e1c0a06704bull;

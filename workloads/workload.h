@@ -23,6 +23,8 @@ struct wl_param {
 	const char *name;
 	int64_t def, min, max;
 	const char *help;
+	/* a value below floor runs as floor, and is recorded so (0: none) */
+	int64_t floor;
 };
 
 struct wl_impl {

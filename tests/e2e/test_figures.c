@@ -10,6 +10,7 @@
  * live is requested bytes, as under the other models: 16 per binary-trees
  * node, where Boehm's heap (reported apart, as peak allocated) takes 32.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +160,49 @@ static void teaching_figures_are_exact(void **state)
 	}
 }
 
+/* A run checks the result it knows: binary-trees' counts follow from the
+ * depth, so an allocator that hands out a live block twice makes the run
+ * a failed check (exit 1, the count named), not a wrong number. */
+static void a_wrong_result_is_a_failed_check(void **state)
+{
+	(void)state;
+	char m[512], spec[600];
+	snprintf(m, sizeof m, "%s", mmlab_path());
+	char *slash = strrchr(m, '/');
+	assert_non_null(slash);
+	*slash = '\0'; /* B/VARIANT */
+	snprintf(spec, sizeof spec, "plugin:%s/tests/conformance/fixtures/plugin_reuse.so", m);
+	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-a", spec, "-p", "depth=6"));
+	if (r.status != 1 || strstr(r.err, "wrong result: the long-lived tree of depth 6") == NULL ||
+	    strstr(r.err, "a tree of that depth has 127") == NULL)
+		fail_msg("status %d, stderr: %s", r.status, r.err);
+	cmd_free(&r);
+}
+
+/* What runs is what is recorded: depth 0 runs as 6, so it reads 6. */
+static void labels_match_what_runs(void **state)
+{
+	(void)state;
+	struct cmd_result r0 = cmd_run(MMLAB("run", "-p", "depth=0"));
+	struct cmd_result r6 = cmd_run(MMLAB("run", "-p", "depth=6"));
+	assert_int_equal(r0.status, 0);
+	assert_int_equal(r6.status, 0);
+	const char *o0 = strstr(r0.out, "stretch tree"), *o6 = strstr(r6.out, "stretch tree");
+	assert_non_null(o0);
+	assert_non_null(o6);
+	size_t n0 = strcspn(o0, "\n") , n6 = strcspn(o6, "\n");
+	assert_int_equal(n0, n6);
+	assert_memory_equal(o0, o6, n0);
+	cmd_free(&r0);
+	cmd_free(&r6);
+	struct cmd_result j = cmd_run(MMLAB("run", "-q", "-p", "depth=0", "--json", "-"));
+	assert_int_equal(j.status, 0);
+	json_t *doc = need_json(j.out, strlen(j.out));
+	assert_int_equal(need_u64(need(need(doc, "config"), "params"), "depth"), 6);
+	json_decref(doc);
+	cmd_free(&j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +211,8 @@ int main(void)
 		cmocka_unit_test(gc_peak_live_is_requested_bytes),
 		cmocka_unit_test(system_figures_are_sampled_and_repeatable),
 		cmocka_unit_test(teaching_figures_are_exact),
+		cmocka_unit_test(a_wrong_result_is_a_failed_check),
+		cmocka_unit_test(labels_match_what_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
