@@ -51,12 +51,11 @@ int cmd_list(int argc, char **argv)
 	if (!only || strcmp(only, "models") == 0) {
 		printf("%smodels\n", only ? "" : "\n");
 		for (unsigned m = 0; m < MM_MODEL_COUNT; m++) {
-			printf("  %-14s %s\n", mm_model_name((enum mm_model)m),
-			       mm_model_get((enum mm_model)m)->summary);
+			/* one row per model (tests read the names); options on it */
 			const char *opts = mm_model_get((enum mm_model)m)->options_help;
-			if (opts != NULL)
-				printf("  %-14s   -m %s:%s\n", "", mm_model_name((enum mm_model)m),
-				       opts);
+			printf("  %-14s %s%s%s%s\n", mm_model_name((enum mm_model)m),
+			       mm_model_get((enum mm_model)m)->summary, opts ? " (-m NAME:" : "",
+			       opts ? opts : "", opts ? ")" : "");
 		}
 	}
 	if (!only || strcmp(only, "allocators") == 0) {

@@ -113,8 +113,10 @@ static int bt_run(struct mm_ctx *c, struct mm_job *job)
 		uint64_t check = 0;
 		for (uint64_t i = 0; i < iterations; i++)
 			check += bt_once(c, d);
-		if (check != iterations * bt_nodes(d))
+		if (check != iterations * bt_nodes(d)) {
+			mm_drop(c, long_lived);
 			return bt_wrong(job, "the short-lived trees", d, check);
+		}
 		wl_print(job, "%llu\t trees of depth %d\t check: %llu",
 			 (unsigned long long)iterations, d, (unsigned long long)check);
 		sum = wl_mix(wl_mix(wl_mix(sum, iterations), (uint64_t)d), check);

@@ -47,6 +47,6 @@ MM_MODEL_OPS(.summary = "Boehm mark-sweep (bdwgc): the collector finds garbage",
 	     .init = gc_model_init, .fini = gc_model_fini, .heap = gc_model_heap,
 	     .bind = gc_model_bind,
 	     .takes_options = true, .strong_cycles = true,
-	     .options_help = "markers=N (parallel marking),incremental=0|1,divisor=N (free-space divisor),full_freq=N")
+	     .options_help = "markers=N,incremental=0|1,divisor=N,full_freq=N")
 
 #endif

@@ -56,6 +56,6 @@ MM_MODEL_OPS(.summary = "reference counting: ownership moves, release cascades a
 	     .heap = mm_model_allocator_heap, .free_tree = tree_free_rc,
 	     .init = rc_model_init, .fini = rc_model_fini, .end = rc_model_end,
 	     .takes_options = true, .strong_cycles = true,
-	     .options_help = "cycles=0|1 (trial-deletion cycle collector),cycle_buffer=N (roots per collection, default 10000)")
+	     .options_help = "cycles=0|1,cycle_buffer=N: trial-deletion cycle collector")
 
 #endif
