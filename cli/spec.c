@@ -102,6 +102,11 @@ static int set_model(struct run_spec *s, const char *text)
 		cli_error("-m %s takes no options (got '%s')", name, colon + 1);
 		return EXIT_USAGE;
 	}
+	if (colon != NULL && strlen(colon + 1) >= STATS_TEXT) {
+		cli_error("-m %s: the options are %zu bytes, longer than the %d a record holds",
+			  name, strlen(colon + 1), STATS_TEXT - 1);
+		return EXIT_USAGE;
+	}
 	s->model = m;
 	s->model_options = colon ? colon + 1 : "";
 	return 1;
@@ -295,6 +300,9 @@ void spec_config(const struct run_spec *s, enum mm_model model, struct stats_con
 	snprintf(c->workload, sizeof c->workload, "%s", s->meta->name);
 	snprintf(c->ops_unit, sizeof c->ops_unit, "%s", s->meta->ops_unit);
 	snprintf(c->model, sizeof c->model, "%s", mm_model_name(model));
+	if (model == s->model)
+		snprintf(c->model_options, sizeof c->model_options, "%s", s->model_options);
+	c->heap_limit = s->heap_limit;
 	if (mm_model_get(model)->takes_allocator && *s->alloc_options)
 		snprintf(c->allocator, sizeof c->allocator, "%s:%s", s->alloc->name,
 			 s->alloc_options);

@@ -220,6 +220,9 @@ static void emit_config(struct emitter *e, const struct stats_config *c)
 		emit_kv(e, c->params[i].name, c->params[i].name, EMIT_I64(c->params[i].value));
 	emit_object_end(e);
 	emit_kv(e, "model", "model", EMIT_STR(c->model));
+	emit_kv(e, "model_options", "model options", EMIT_STR(c->model_options));
+	emit_kv(e, "heap_limit_bytes", "heap limit",
+		c->heap_limit ? EMIT_U64(EMIT_BYTES, c->heap_limit) : EMIT_NONE(EMIT_BYTES));
 	emit_kv(e, "allocator", "allocator", EMIT_STR(c->allocator));
 	emit_kv(e, "seed", "seed", EMIT_U64(EMIT_COUNT, c->seed));
 	emit_kv(e, "ops_unit", "ops unit", EMIT_STR(c->ops_unit));

@@ -141,6 +141,8 @@ struct stats_config {
 	char workload[STATS_TEXT];
 	char ops_unit[STATS_TEXT];
 	char model[STATS_TEXT];
+	char model_options[STATS_TEXT]; /* -m NAME:OPTIONS ("" when none) */
+	uint64_t heap_limit;            /* --heap-limit bytes (0: none) */
 	char allocator[STATS_SPEC_TEXT];
 	char probes[STATS_TEXT]; /* the probe level ("" when not recorded) */
 	char mmlab_version[STATS_TEXT];

@@ -156,8 +156,11 @@ static int read_config(const json_t *c, struct stats_config *out, char *err, siz
 #define TEXT(key, req) get_text(c, "config", #key, req, out->key, sizeof out->key, err, errlen)
 	if (TEXT(workload, true) || TEXT(model, true) || TEXT(allocator, true) ||
 	    TEXT(mmlab_version, true) || TEXT(compiler, true) || TEXT(host, true) ||
-	    TEXT(ops_unit, false) || TEXT(probes, false))
+	    TEXT(ops_unit, false) || TEXT(probes, false) || TEXT(model_options, false))
 		return -1;
+	const json_t *limit = json_object_get(c, "heap_limit_bytes");
+	if (limit != NULL && !json_is_null(limit) && !get_u64(limit, &out->heap_limit))
+		return fail(err, errlen, "config.heap_limit_bytes is not an unsigned integer");
 #undef TEXT
 	const json_t *seed = json_object_get(c, "seed");
 	if (seed != NULL && !get_u64(seed, &out->seed))
