@@ -33,7 +33,7 @@ static const char usage[] =
 	"list), to compare.\n"
 	"First the correctness gate: built-in traces replayed with every check\n"
 	"(alignment, overlap, realloc, large); then each TRACE (default: the shipped\n"
-	"lab set, traces/lab) is checked (non-NULL, aligned, no overlap, payload\n"
+	"lab set, lab/traces) is checked (non-NULL, aligned, no overlap, payload\n"
 	"intact), its utilization U measured (peak live payload / peak footprint, as\n"
 	"the plug-in reports it), and its throughput timed against glibc's in paired\n"
 	"rounds in the same process.  The score is\n"
@@ -261,7 +261,7 @@ static void grade_doc_fn(struct emitter *e, const void *arg)
 }
 
 /* The default traces: $MMLAB_TRACES, else the lab set of the source tree
- * (B/obj/mmlab: traces/lab) or of an installed kit (PREFIX/lib/mmlab/bin/
+ * (B/obj/mmlab: lab/traces) or of an installed kit (PREFIX/lib/mmlab/bin/
  * mmlab: PREFIX/share/mmlab/traces/lab).  0 with the sorted list in *g. */
 static int default_traces(glob_t *g)
 {
@@ -273,7 +273,7 @@ static int default_traces(glob_t *g)
 	if (slash != NULL)
 		*slash = '\0';
 	/* the tree's build dirs are B/obj (B: build, or build/NAME) */
-	static const char *const rel[] = { "../../traces/lab", "../../../traces/lab",
+	static const char *const rel[] = { "../../lab/traces", "../../../lab/traces",
 					   "../../../share/mmlab/traces/lab" };
 	enum { NREL = sizeof rel / sizeof rel[0] };
 	for (unsigned i = 0; i < (env ? 1u : NREL); i++) {

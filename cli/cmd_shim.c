@@ -1,7 +1,7 @@
 /* cmd_shim.c — `mmlab shim PLUGIN.so [PROGRAM ARGS...]`: a student's
  * plug-in as a real program's malloc.
  *
- * One library, libmmlab-plugin.so (lab/module.mk), is shims/shim.c over
+ * One library, mmlab-plugin-shim.so (lab/module.mk), is shims/shim.c over
  * the plug-in loader: it loads the plug-in MMLAB_SHIM_OPTIONS names on its
  * first malloc.  This command checks the plug-in loads, then either runs
  * PROGRAM with both variables set or prints them for a shell. */
@@ -25,7 +25,7 @@ static const char usage[] =
 	"\n"
 	"  eval \"$(mmlab shim ./my_alloc.so)\" ... or:  mmlab shim ./my_alloc.so -- python3\n"
 	"\n"
-	"The shim is libmmlab-plugin.so, found in $MMLAB_SHIMS, else beside mmlab\n"
+	"The shim is mmlab-plugin-shim.so, found in $MMLAB_SHIMS, else beside mmlab\n"
 	"(B/shims in the source tree, PREFIX/lib/mmlab/shims installed).  With\n"
 	"MMLAB_STATS=DIR set, the program writes the allocator's figures there at\n"
 	"exit, as every shim does (docs/shims.md).\n"
@@ -53,7 +53,7 @@ static bool plugin_shim(char *out, size_t len)
 		snprintf(dir + used, sizeof dir - used, "/../shims");
 	}
 	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/libmmlab-plugin.so", dir);
+	snprintf(path, sizeof path, "%s/mmlab-plugin-shim.so", dir);
 	if (realpath(path, out) == NULL || strlen(out) >= len)
 		return false;
 	return true;
@@ -91,7 +91,7 @@ int cmd_shim(int argc, char **argv)
 	alloc_plugin.fini(state);
 	char shim[PATH_MAX];
 	if (!plugin_shim(shim, sizeof shim)) {
-		cli_error("shim: libmmlab-plugin.so not found beside mmlab (make shims, or set "
+		cli_error("shim: mmlab-plugin-shim.so not found beside mmlab (make shims, or set "
 			  "MMLAB_SHIMS)");
 		return EXIT_USAGE;
 	}

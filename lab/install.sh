@@ -27,9 +27,9 @@ install -m 644 "$top/allocators/allocator.h" "$dest/include/mmlab/allocators/all
 sed -e "s|@PREFIX@|$prefix|" -e "s|@VERSION@|$version|" "$top/lab/mmlab-plugin.pc.in" \
 	>"$dest/lib/pkgconfig/mmlab-plugin.pc"
 install -m 644 "$top/docs/mmlab.1" "$dest/share/man/man1/mmlab.1"
-install -m 644 "$top"/traces/lab/* "$dest/share/mmlab/traces/lab/"
+install -m 644 "$top"/lab/traces/* "$dest/share/mmlab/traces/lab/"
 install -m 644 "$top/examples/plugin/example_alloc.c" "$dest/share/mmlab/examples/example_alloc.c"
 rm -rf "$dest/share/mmlab/lab-kit"
 "$top/lab/kit.sh" "$dest/share/mmlab/lab-kit" "$prefix/bin/mmlab" "$prefix/include/mmlab" \
-	"$top/traces/lab" "$top/examples/plugin/example_alloc.c"
+	"$top/lab/traces" "$top/examples/plugin/example_alloc.c"
 echo "installed mmlab $version under $dest"

@@ -5,7 +5,9 @@
 # alloc_plugin): it dlopens the .so that MMLAB_SHIM_OPTIONS names while
 # its first malloc is served from the shim's bootstrap arena, so one
 # library serves every student's plug-in (`mmlab shim`, cli/cmd_shim.c).
-PLUGIN_SHIM := $(SHIM_DIR)/libmmlab-plugin.so
+# Named apart from libmmlab-*.so, the teaching allocators' shims, which
+# tests/e2e/test_shims.c runs unconfigured.
+PLUGIN_SHIM := $(SHIM_DIR)/mmlab-plugin-shim.so
 $(PLUGIN_SHIM): $(B)/pic/shims/shim.plugin.o $(B)/pic/allocators/plugin.o $(SHIM_BASE) shims/exports.map
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) -shared -Wl,--version-script=shims/exports.map \
@@ -33,5 +35,5 @@ install: $(MMLAB) shims $(RECORD_SO)
 	@lab/install.sh "$(DESTDIR)$(PREFIX)" "$(PREFIX)" $(B)/obj $(SHIM_DIR) $(B)/lab
 lab-kit: $(MMLAB) shims
 	@rm -rf $(KIT)
-	@lab/kit.sh $(KIT) $(abspath $(MMLAB)) $(CURDIR) traces/lab examples/plugin/example_alloc.c
+	@lab/kit.sh $(KIT) $(abspath $(MMLAB)) $(CURDIR) lab/traces examples/plugin/example_alloc.c
 	@echo "lab kit in $(KIT): cd $(KIT) && make grade"

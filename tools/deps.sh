@@ -1,8 +1,11 @@
 #!/bin/sh
 # deps.sh — make sure the Debian packages mmlab builds against are installed.
 #
-# One list, PACKAGES, of "check:package" pairs: a pkg-config module, a header
-# or a command that proves the package is there.  As root, missing packages
+# One list, PACKAGES, of "check:package" pairs: a pkg-config module, a header,
+# a command or an installed Debian package that proves the package is there.
+# libc6-dbg gives glibc's internal functions (_int_malloc, _int_free) their
+# names, which the sampled split needs to tell malloc's time from the
+# workload's (docs/metrics.md); clang is the borrow checker (docs/ownership.md).  As root, missing packages
 # are installed with apt-get; otherwise the exact command is printed and the
 # script fails, so `make` stops before compiling anything.
 set -eu
@@ -16,6 +19,7 @@ pc:cmocka:libcmocka-dev
 pc:jansson:libjansson-dev
 cmd:pkg-config:pkg-config
 cmd:clang:clang
+deb:libc6-dbg:libc6-dbg
 "
 
 missing=""
@@ -28,6 +32,7 @@ for entry in $PACKAGES; do
 	pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
 	hdr) [ -f "/usr/include/$what" ] && continue ;;
 	cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+	deb) dpkg-query -W -f='${Status}' "$what" 2>/dev/null | grep -q 'ok installed' && continue ;;
 	esac
 	missing="$missing $pkg"
 done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# gen-lab-traces.sh — make the lab's trace set, traces/lab (docs/labs/traces.md).
+# gen-lab-traces.sh — make the lab's trace set, lab/traces (docs/labs/traces.md).
 #
 #   tools/gen-lab-traces.sh [B]      (from the top of the tree; B: build dir, default build)
 #
@@ -14,8 +14,8 @@ set -eu
 B=${1:-build}
 OPS=${OPS:-40000}
 top=$(pwd)
-dir=$top/traces/lab
-shim=$top/$B/shims/libmmlab-plugin.so
+dir=$top/lab/traces
+shim=$top/$B/shims/mmlab-plugin-shim.so
 rec=$top/$B/lab/mmlab-record.so
 [ -f "$shim" ] && [ -f "$rec" ] || { echo "gen-lab-traces: make B=$B shims first" >&2; exit 2; }
 mkdir -p "$dir"

@@ -36,8 +36,8 @@ static const char *fixture(const char *name)
 }
 
 /* Two lab traces, one synthetic and one recorded, for the quick cases. */
-#define TRACE_A "traces/lab/small.trace"
-#define TRACE_B "traces/lab/realloc.trace"
+#define TRACE_A "lab/traces/small.trace"
+#define TRACE_B "lab/traces/realloc.trace"
 
 struct golden {
 	const char *what; /* a built-in allocator's name, or NULL: the template */

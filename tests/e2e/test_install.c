@@ -122,7 +122,7 @@ static void shim_prints_environment(void **state)
 							     NULL });
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "export LD_PRELOAD='"));
-	assert_non_null(strstr(r.out, "lib/mmlab/shims/libmmlab-plugin.so"));
+	assert_non_null(strstr(r.out, "lib/mmlab/shims/mmlab-plugin-shim.so"));
 	cmd_free(&r);
 	r = cmd_run((const char *const[]){ mm, "shim", "README.md", NULL });
 	assert_int_equal(r.status, 2);
