@@ -24,6 +24,8 @@ $(RECORD_SO): lab/record_alloc.c allocators/allocator.h | $(B)/.deps-ok
 	@mkdir -p $(@D)
 	$(call say,LD,$@)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -shared $< -o $@
 shims: $(RECORD_SO)
+# tests/e2e/test_install.c installs everything `make install` does
+test-e2e test-asan: $(RECORD_SO)
 
 # make install PREFIX=/usr/local [DESTDIR=...]: lab/install.sh says where
 # each file goes.  make lab-kit [KIT=DIR]: a student's starting folder,

@@ -18,7 +18,8 @@
 
 static json_t *run_json(const char *model)
 {
-	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-m", model, "-p", "depth=10", "--json", "-"));
+	/* depth 12: under ASan Boehm does not collect at all at depth 10 */
+	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-m", model, "-p", "depth=12", "--json", "-"));
 	if (r.status != 0)
 		fail_msg("run -m %s: status %d: %s", model, r.status, r.err);
 	json_t *doc = need_json(r.out, strlen(r.out));
@@ -41,7 +42,7 @@ static void records_count_each_sort_apart(void **state)
 		json_t *doc = run_json(cascading[i]);
 		const json_t *r = need(doc, "results");
 		uint64_t n = need_u64(r, "cascades");
-		/* binary-trees at depth 10: 1 stretch tree, 1364 short-lived
+		/* binary-trees at depth 12: the stretch tree, the short-lived
 		 * trees, the long-lived one: a drop each */
 		assert_int_equal(n, need_u64(r, "pause_count"));
 		assert_true(n > 1000);
@@ -99,12 +100,15 @@ static void gc_peak_live_is_requested_bytes(void **state)
 	assert_true(heap <= 2 * live + 64 * 1024);
 	json_decref(gc);
 
-	/* the same live tree under manual: 24 bytes a node (an 8-byte header) */
+	/* the same trees under manual: 24 bytes a node (an 8-byte header).
+	 * gc sees its live objects only at a collection, and, conservative,
+	 * may keep a dead one a stale stack word points to (more of them
+	 * under ASan's larger frames): near manual's count, not equal */
 	json_t *m = run_json("manual");
 	uint64_t mlive = need_u64(need(m, "results"), "peak_live_bytes");
-	assert_true(live <= mlive / 24 * 16);
-	assert_true(live >= mlive / 24 * 16 / 2);
 	json_decref(m);
+	assert_true(live <= mlive / 24 * 16 * 2);
+	assert_true(live >= mlive / 24 * 16 / 2);
 }
 
 /* The system malloc's fragmentation is sampled (at the heap sample with
@@ -114,9 +118,11 @@ static void gc_peak_live_is_requested_bytes(void **state)
 static void system_figures_are_sampled_and_repeatable(void **state)
 {
 	(void)state;
+	if (getenv("MMLAB_SANITIZED")) /* ASan's malloc: mallinfo2 reads zero */
+		skip();
 	double internal[2], external[2];
 	for (int i = 0; i < 2; i++) {
-		json_t *doc = run_json("manual"); /* depth 10: a peak of about 100 KiB */
+		json_t *doc = run_json("manual"); /* depth 12: a peak of about 400 KiB */
 		const json_t *r = need(doc, "results");
 		assert_true(json_is_null(json_object_get(r, "frag_internal")));
 		assert_true(json_is_null(json_object_get(r, "frag_external")));
