@@ -150,7 +150,7 @@ check-figures: $(MMLAB)
 
 # bench-gc: the gc model against the plain GC_MALLOC program in CPU time
 # (user + system of the whole process), with the probes on and off: the
-# issue 9 target is gc/boehm-program <= 1.05 (docs/performance.md).
+# the target is gc/boehm-program <= 1.05 (docs/performance.md).
 BENCH_GC_DEPTH ?= 17
 BENCH_GC_RUNS  ?= 9
 bench-gc: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_boehm
@@ -161,7 +161,7 @@ bench-gc: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_boehm
 	  gc-probes-off="$(MMLAB) run -q -m gc --probes off -p depth=$(BENCH_GC_DEPTH)" \
 	  -r 'gc/boehm-program<=1.05' -r 'gc-probes-off/boehm-program<=1.05'
 
-# bench-workloads: issue 11's workloads under every model, interleaved,
+# bench-workloads: lru-cache, web-requests and cyclic-graph under every model, interleaved,
 # probes off; each model's time against manual's (a 3x guard against
 # regressions, the figures are in docs/workloads.md), and rc with its cycle
 # collector on against rc alone on workloads without cycles (target: the

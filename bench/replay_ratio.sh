@@ -1,6 +1,6 @@
 #!/bin/sh
 # replay_ratio.sh — replay utilization and throughput per allocator, from
-# mmlab replay JSON, and the goals of issue 14.
+# mmlab replay JSON, and the replay goals of docs/performance.md.
 #
 #   replay_ratio.sh DIR NUM DEN
 #

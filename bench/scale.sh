@@ -1,7 +1,7 @@
 #!/bin/sh
 # scale.sh — time per request of lru-cache under manual, from the smallest
 # benchmarked size to one with more than 1 GiB live: the target is a growth
-# of at most 1.3x (issue 11).  One run of each, probes off; each prints its
+# of at most 1.3x (docs/performance.md).  One run of each, probes off; each prints its
 # peak live size and ns per request, from the run's JSON.
 #   bench/scale.sh MMLAB SMALL_CAPACITY LARGE_CAPACITY
 set -eu

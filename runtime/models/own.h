@@ -412,7 +412,7 @@ OWN_INLINE void *mm_data_mut_at(struct mm_ctx *c, mm_mut m, const struct mm_type
 	return (char *)own_slots(e) + (size_t)t->nslots * sizeof(struct own_slot);
 }
 
-/* Sharing (mm.h), for issue 11's workloads: a share is a shared borrow
+/* Sharing (mm.h), for the workloads that share (lru-cache, web-requests): a share is a shared borrow
  * counted on the entry and not tied to the borrow it was taken through,
  * so it may outlive that one; while any share is held the owner cannot
  * drop, move or mutably borrow the object.  mm_unshare ends it. */

@@ -51,7 +51,7 @@ const void *mm_data_at(struct mm_ctx *c, mm_ref r, const struct mm_type *t, cons
 		       int l);
 void *mm_data_mut_at(struct mm_ctx *c, mm_mut m, const struct mm_type *t, const char *f, int l);
 
-/* Sharing (issue 11): a share is read like a borrow; a clone is a new
+/* Sharing: a share is read like a borrow; a clone is a new
  * owner, which the analyzer tracks like mm_new's. */
 typedef struct mm_obj *mm_shared;
 mm_shared mm_share_at(struct mm_ctx *c, mm_ref r, const char *f, int l);

@@ -1,4 +1,4 @@
-/* test_failures.c — how mmlab fails (issue 9, "Failures"): one test per
+/* test_failures.c — how mmlab fails: one test per
  * item.  A crash or a time-out is a message and exit status 3, a failed
  * model keeps its row, names of any length work, a replay's cost follows
  * its operations, conflicting options are refused with status 2.
@@ -114,7 +114,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Item 14: a crashing plug-in is "killed by signal N" and status 3. */
+/* a crashing plug-in is "killed by signal N" and status 3. */
 static void crash_is_a_message_and_status_3(void **state)
 {
 	(void)state;
@@ -127,7 +127,7 @@ static void crash_is_a_message_and_status_3(void **state)
 	cmd_free(&r);
 }
 
-/* Item 14: --timeout stops run, matrix, repeat and replay: the work is
+/* --timeout stops run, matrix, repeat and replay: the work is
  * killed, the message says so, status 3. */
 static void timeout_stops_every_command(void **state)
 {
@@ -165,7 +165,7 @@ static void timeout_stops_every_command(void **state)
 	expect_usage(MMLAB("replay", "--timeout", "x", "traces/small-blocks.rep"), "--timeout");
 }
 
-/* Item 15: the model that failed keeps its row and its JSON entry, with
+/* the model that failed keeps its row and its JSON entry, with
  * the error; the others are there as usual. */
 static void failed_model_keeps_its_row(void **state)
 {
@@ -200,7 +200,7 @@ static void failed_model_keeps_its_row(void **state)
 	cmd_free(&r);
 }
 
-/* Item 16: a plug-in path far longer than any old buffer (160, 256) runs
+/* a plug-in path far longer than any old buffer (160, 256) runs
  * under run, matrix, repeat and --record. */
 static void long_plugin_paths_work(void **state)
 {
@@ -246,7 +246,7 @@ static void long_plugin_paths_work(void **state)
 	assert_non_null(strstr(read_file(in_dir("long.trace"), &len), path));
 }
 
-/* Item 17: a 2-operation trace declaring 2^26 ids replays within a 64 MiB
+/* a 2-operation trace declaring 2^26 ids replays within a 64 MiB
  * address space (per-id state for the declared count would need gigabytes),
  * and a replay out of memory is status 3 (not under ASan, whose heap
  * ignores the limit). */
@@ -266,7 +266,7 @@ static void replay_follows_operations_not_declared_ids(void **state)
 	cmd_free(&r);
 }
 
-/* Item 18: conflicting options are refused, before anything is written. */
+/* conflicting options are refused, before anything is written. */
 static void conflicting_options_are_refused(void **state)
 {
 	(void)state;
@@ -318,7 +318,7 @@ static void conflicting_options_are_refused(void **state)
 	}
 }
 
-/* Item 19: the replay table's columns line up whatever the trace names'
+/* the replay table's columns line up whatever the trace names'
  * length (the shipped binary-trees.trace is longer than the old column);
  * and no "1 operations". */
 static void tables_align_and_plurals_agree(void **state)
@@ -348,7 +348,7 @@ static void tables_align_and_plurals_agree(void **state)
 	cmd_free(&r);
 }
 
-/* Item 19: gc running out of memory says something true about its heap
+/* gc running out of memory says something true about its heap
  * (it counts no live bytes: "0 bytes live" was false). */
 static void gc_out_of_memory_says_its_heap(void **state)
 {
@@ -363,7 +363,7 @@ static void gc_out_of_memory_says_its_heap(void **state)
 	cmd_free(&r);
 }
 
-/* Item 19: tools/deps.sh waits while another apt holds its lock, and
+/* tools/deps.sh waits while another apt holds its lock, and
  * still stops at once on any other failure.  A fake apt-get (refusing
  * for the lock twice), id (root) and pkg-config (nothing installed). */
 static void deps_waits_for_the_apt_lock(void **state)

@@ -1,5 +1,4 @@
-/* test_figures.c — figures mean what their labels say (issue: figures a
- * lecturer can stand behind).
+/* test_figures.c — figures mean what their labels say.
  *
  * A collection and a drop cascade are named apart:
  * gc's pauses are stop-the-world collections; manual's, rc's and own's are

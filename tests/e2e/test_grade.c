@@ -1,4 +1,4 @@
-/* test_grade.c — `mmlab grade` (issue 13): the template plug-in and the
+/* test_grade.c — `mmlab grade`: the template plug-in and the
  * teaching allocators score inside their golden ranges; the broken
  * fixture plug-ins (overlap, misalignment, lost data, crash, hang) each
  * score 0 with their reason; bad input is one line and status 2.

@@ -1,4 +1,4 @@
-/* test_install.c — the lab kit (issue 13): install into a temporary
+/* test_install.c — the lab kit: install into a temporary
  * prefix (lab/install.sh, what `make install` runs), build the template
  * plug-in outside the tree with pkg-config's flags, grade it with the
  * installed mmlab and its installed traces, serve a real program from it

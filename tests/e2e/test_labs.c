@@ -1,4 +1,4 @@
-/* test_labs.c — labs never rot (issue 13): every command on every lab
+/* test_labs.c — labs never rot: every command on every lab
  * page (docs/labs/lab*.md) runs, at small sizes, and exits as the page
  * says.
  *

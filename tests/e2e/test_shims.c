@@ -311,7 +311,7 @@ static struct cmd_result stats_to(const char *path)
 	return cmd_run((const char *const[]){ "env", preload, stats, "true", NULL });
 }
 
-/* issue 9 item 10: a device or a symlink named by MMLAB_STATS is written
+/* a device or a symlink named by MMLAB_STATS is written
  * through, never replaced; a record that cannot be written is said. */
 static void stats_never_replace_devices_or_links(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_workloads_cli.c — issue 11 from the command line: model options,
+/* test_workloads_cli.c — the workloads from the command line: model options,
  * --heap-limit, refused combinations, the rc leak the table shows, and
  * the shape of `mmlab sweep`'s output.
  *

@@ -106,7 +106,7 @@ static void mmlab_format(void **state)
 	assert_int_equal(t.format, TRACE_MMLAB);
 	assert_int_equal(t.nids, 6);
 	trace_free(&t);
-	/* issue 9 item 17: what a replay sizes its per-id state by is the ids
+	/* what a replay sizes its per-id state by is the ids
 	 * used, whatever count the header or end line declares */
 	load_ok("0 67108864 2 1\na 5 16\nf 5\n", &t);
 	assert_int_equal(t.nids, 6);

@@ -1,4 +1,4 @@
-/* test_workloads.c — issue 11's workloads (lru-cache, web-requests,
+/* test_workloads.c — the workloads beside binary-trees (lru-cache, web-requests,
  * cyclic-graph), in-process through the session API.
  *
  * Checks: each workload's checksum is the same under every model and on
