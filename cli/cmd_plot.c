@@ -18,9 +18,11 @@ static const char usage[] =
 	"\n"
 	"Write SVG charts of stats dumps into DIR (made if missing): pauses.svg (the\n"
 	"pause-time quantiles on a log scale), timeline.svg (live, footprint and RSS\n"
-	"over time), mmu.svg (the MMU curves overlaid) and bars.svg (throughput, p99\n"
-	"pause and peak footprint per model and allocator).  A DUMP is what run,\n"
-	"matrix, run --repeat or exec wrote with --json.  See docs/plot.md.\n"
+	"over time), mmu.svg (the MMU curves overlaid), bars.svg (throughput, p99\n"
+	"pause and peak footprint per model and allocator) and timespace.svg (a\n"
+	"sweep's time and memory relative to manual at each heap multiple).  A DUMP\n"
+	"is what run, matrix, run --repeat, exec or sweep wrote with --json.  See\n"
+	"docs/plot.md.\n"
 	"\n"
 	"  -o, --output DIR  the folder to write the charts in\n"
 	"  -h, --help        show this help\n"
@@ -31,6 +33,7 @@ static const char usage[] =
 int plot_read_all(struct plot_set *set, int n, char **paths)
 {
 	set->n = 0;
+	set->nsweep = 0;
 	set->rec = calloc(PLOT_RECORDS_MAX, sizeof *set->rec);
 	if (set->rec == NULL) {
 		cli_error("out of memory for the records");
@@ -45,7 +48,7 @@ int plot_read_all(struct plot_set *set, int n, char **paths)
 			return EXIT_USAGE;
 		}
 	}
-	if (set->n == 0) {
+	if (set->n == 0 && set->nsweep == 0) {
 		cli_error("no record to show in the dumps given");
 		free(set->rec);
 		set->rec = NULL;

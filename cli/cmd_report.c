@@ -5,6 +5,7 @@
  * USB stick, offline, and renders the same everywhere.  Invariant: the
  * page depends on the dumps alone (like the charts), so it can be diffed.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ static const char usage[] =
 	"usage: mmlab report [options] DUMP... -o report.html\n"
 	"\n"
 	"Write one self-contained HTML page from stats dumps: what ran, a table of\n"
-	"the main figures, and the charts of mmlab plot inlined as SVG.  Nothing is\n"
+	"the main figures, each sweep's rows, and the charts of mmlab plot inlined\n"
+	"as SVG.  Nothing is\n"
 	"fetched from a network; the page has no script.  See docs/plot.md.\n"
 	"\n"
 	"  -o, --output FILE  the page to write ('-': stdout)\n"
@@ -48,14 +50,37 @@ static void cell(FILE *f, const char *cls, const char *text)
 	fputs("</td>", f);
 }
 
+static void write_runs(FILE *f, const struct plot_set *set);
+static void write_sweeps(FILE *f, const struct plot_set *set);
+
 static void write_page(FILE *f, const struct plot_set *set)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<title>mmlab report</title>\n<style>\n", f);
 	fputs(style, f);
 	fputs("</style>\n</head>\n<body>\n<h1>mmlab report</h1>\n", f);
-	fprintf(f, "<p>%u run%s, read from the dumps given.</p>\n", set->n,
-		set->n == 1 ? "" : "s");
+	fprintf(f, "<p>%u run%s", set->n, set->n == 1 ? "" : "s");
+	if (set->nsweep > 0)
+		fprintf(f, " and %u sweep%s", set->nsweep, set->nsweep == 1 ? "" : "s");
+	fputs(", read from the dumps given.</p>\n", f);
+	if (set->n > 0)
+		write_runs(f, set);
+	if (set->nsweep > 0)
+		write_sweeps(f, set);
+	fputs("<h2>Charts</h2>\n", f);
+	for (unsigned c = 0; c < plot_nchart; c++) {
+		fputs("<figure>\n", f);
+		plot_charts[c].draw(f, set);
+		fputs("<figcaption>", f);
+		plot_xml_text(f, plot_charts[c].title);
+		fputs("</figcaption>\n</figure>\n", f);
+	}
+	fputs("</body>\n</html>\n", f);
+}
+
+/* What ran, and the main figures of each run. */
+static void write_runs(FILE *f, const struct plot_set *set)
+{
 
 	fputs("<h2>What ran</h2>\n<table>\n<tr><th class=\"l\">run</th><th class=\"l\">"
 	      "parameters</th><th class=\"l\">seed</th><th class=\"l\">probes</th>"
@@ -102,16 +127,42 @@ static void write_page(FILE *f, const struct plot_set *set)
 	}
 	fputs("</table>\n<p>Every figure is defined in docs/metrics.md; '-' is a figure the "
 	      "run did not measure.</p>\n", f);
+}
 
-	fputs("<h2>Charts</h2>\n", f);
-	for (unsigned c = 0; c < plot_nchart; c++) {
-		fputs("<figure>\n", f);
-		plot_charts[c].draw(f, set);
-		fputs("<figcaption>", f);
-		plot_xml_text(f, plot_charts[c].title);
-		fputs("</figcaption>\n</figure>\n", f);
+/* Each sweep's rows: gc at each heap multiple, relative to manual. */
+static void write_sweeps(FILE *f, const struct plot_set *set)
+{
+	fputs("<h2>Sweeps</h2>\n", f);
+	for (unsigned s = 0; s < set->nsweep; s++) {
+		const struct plot_sweep *w = &set->sweep[s];
+		fputs("<p>", f);
+		plot_xml_text(f, w->label);
+		fputs("</p>\n<table>\n<tr><th>multiple of peak live</th><th>heap limit</th>"
+		      "<th>time/ref</th><th>peak RSS/ref</th><th>peak footprint/ref</th>"
+		      "<th class=\"l\">result</th></tr>\n", f);
+		for (unsigned k = 0; k < w->n; k++) {
+			const struct dump_sweep_row *r = &w->row[k];
+			double rel[3] = { r->relative_time, r->relative_rss, r->relative_footprint };
+			char buf[64];
+			fputs("<tr>", f);
+			snprintf(buf, sizeof buf, "%.2f", r->multiple);
+			cell(f, "", buf);
+			emit_human(buf, sizeof buf, EMIT_U64(EMIT_BYTES, r->heap_limit_bytes));
+			cell(f, "", buf);
+			for (unsigned j = 0; j < 3; j++) {
+				if (isnan(rel[j]))
+					snprintf(buf, sizeof buf, "-");
+				else
+					snprintf(buf, sizeof buf, "%.2f", rel[j]);
+				cell(f, "", buf);
+			}
+			cell(f, " class=\"l\"", r->status);
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
 	}
-	fputs("</body>\n</html>\n", f);
+	fputs("<p>time/ref, peak RSS/ref: gc's over manual's (the reference run); one run "
+	      "each, so read the trend, not a digit.</p>\n", f);
 }
 
 int cmd_report(int argc, char **argv)

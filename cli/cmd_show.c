@@ -3,12 +3,13 @@
  * A file is read by the one dump reader (runtime/stats/dump_read.h).  A
  * run record prints as `mmlab run` prints it (stats_emit); the other
  * parts of an mmlab document (a matrix's table, a repeat's summary, a
- * replay's traces) are walked key by key, each value given the unit its
+ * replay's traces; a sweep's rows as one table) are walked key by key, each value given the unit its
  * key names; a native dump shows the figures it mapped, its own raw
  * figures and what it could not map.  Everything goes through the
  * emitter in table mode.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static const char usage[] =
 	"usage: mmlab show FILE...\n"
 	"\n"
 	"Print stats dumps as tables: any dump mmlab writes (run, matrix, repeat,\n"
-	"replay, the shims' MMLAB_STATS) or an allocator's own (jemalloc's\n"
+	"replay, sweep, the shims' MMLAB_STATS) or an allocator's own (jemalloc's\n"
 	"stats_print JSON, glibc's malloc_info XML, mimalloc's MIMALLOC_SHOW_STATS\n"
 	"and gperftools' MALLOCSTATS text; docs/compare.md).  Every file is read\n"
 	"before anything is printed.\n"
@@ -157,7 +158,7 @@ static void show_members(struct emitter *e, const json_t *obj, int depth)
 	bool first = true;
 	json_object_foreach((json_t *)obj, k, v) {
 		if (depth == 0 && (strcmp(k, "schema") == 0 || strcmp(k, "schema_version") == 0 ||
-				   strcmp(k, "runs") == 0))
+				   strcmp(k, "runs") == 0 || strcmp(k, "rows") == 0))
 			continue;
 		if (json_is_object(v) && depth < EMIT_DEPTH_MAX - 3) {
 			emit_object_begin(e, k, k);
@@ -198,6 +199,33 @@ static void show_native(struct emitter *e, const struct dump *d)
 		d->unmapped[0] ? EMIT_STR(d->unmapped) : EMIT_STR("(every figure mapped)"));
 }
 
+/* A sweep's rows, one line per multiple (the gc records are not repeated). */
+static void show_sweep(struct emitter *e, const struct dump *d)
+{
+	static const struct emit_column cols[] = {
+		{ "multiple", "multiple", 8 },
+		{ "heap_limit_bytes", "heap limit", 12 },
+		{ "relative_time", "time/ref", 9 },
+		{ "relative_rss", "RSS/ref", 8 },
+		{ "relative_footprint", "footprint/ref", 13 },
+		{ "status", "result", -20 },
+	};
+	emit_break(e);
+	emit_table_begin(e, "rows", cols, sizeof cols / sizeof cols[0]);
+	for (unsigned i = 0; i < d->nsweep; i++) {
+		const struct dump_sweep_row *w = &d->sweep[i];
+		double rel[3] = { w->relative_time, w->relative_rss, w->relative_footprint };
+		struct emit_value cells[6] = { EMIT_F64(EMIT_RATIO, w->multiple),
+					       EMIT_U64(EMIT_BYTES, w->heap_limit_bytes) };
+		for (unsigned k = 0; k < 3; k++)
+			cells[2 + k] = isnan(rel[k]) ? EMIT_NONE(EMIT_RATIO)
+						     : EMIT_F64(EMIT_RATIO, rel[k]);
+		cells[5] = EMIT_STR(w->status);
+		emit_table_row(e, cells);
+	}
+	emit_table_end(e);
+}
+
 static void show_one(const char *path, const struct dump *d)
 {
 	printf("%s: %s, %s", path, dump_format_name(d->format), dump_format_what(d->format));
@@ -215,6 +243,8 @@ static void show_one(const char *path, const struct dump *d)
 		show_members(&e, d->doc, 0);
 	else
 		show_native(&e, d);
+	if (d->format == DUMP_SWEEP)
+		show_sweep(&e, d);
 	if (d->format == DUMP_MATRIX || d->format == DUMP_REPEAT) {
 		for (unsigned i = 0; i < d->nruns; i++) {
 			char label[64];

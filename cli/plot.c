@@ -32,6 +32,33 @@ static int keep(struct plot_set *set, const char *path, const struct stats *runs
 	return 0;
 }
 
+/* A sweep: its rows, labelled "WORKLOAD k=v... gc[:OPTS] vs manual/ALLOC". */
+static int keep_sweep(struct plot_set *set, const char *path, const struct dump *d, char *err,
+		      size_t errlen)
+{
+	if (set->nsweep == PLOT_SWEEPS_MAX || d->nsweep > PLOT_SWEEP_ROWS) {
+		snprintf(err, errlen, "%s: more than %d sweeps in all, or more than %d rows in one",
+			 path, PLOT_SWEEPS_MAX, PLOT_SWEEP_ROWS);
+		return -1;
+	}
+	struct plot_sweep *w = &set->sweep[set->nsweep++];
+	const struct stats_config *c = &d->runs[0].config;
+	const json_t *config = json_object_get(d->doc, "config");
+	const char *model = json_string_value(json_object_get(config, "model"));
+	const char *opts = json_string_value(json_object_get(config, "model_options"));
+	size_t at = (size_t)snprintf(w->label, sizeof w->label, "%.40s", c->workload);
+	for (unsigned p = 0; p < c->nparams && at < sizeof w->label; p++)
+		at += (size_t)snprintf(w->label + at, sizeof w->label - at, " %.24s=%lld",
+				       c->params[p].name, (long long)c->params[p].value);
+	if (at < sizeof w->label)
+		snprintf(w->label + at, sizeof w->label - at, ", %.20s%s%.30s vs manual/%.30s",
+			 model ? model : "gc", opts && *opts ? ":" : "", opts ? opts : "",
+			 c->allocator);
+	w->n = d->nsweep;
+	memcpy(w->row, d->sweep, d->nsweep * sizeof *d->sweep);
+	return 0;
+}
+
 /* An mmlab-exec dump (cmd_exec.c): each run's allocator record. */
 static int load_exec(struct plot_set *set, const char *path, json_t *root, char *err,
 		     size_t errlen)
@@ -77,7 +104,8 @@ int plot_load(struct plot_set *set, const char *path, char *err, size_t errlen)
 	struct dump d = { 0 };
 	if (dump_load(path, DUMP_ANY, &d, err, errlen) != 0)
 		return -1;
-	int rc = keep(set, path, d.runs, d.nruns, err, errlen);
+	int rc = d.format == DUMP_SWEEP ? keep_sweep(set, path, &d, err, errlen)
+					: keep(set, path, d.runs, d.nruns, err, errlen);
 	dump_free(&d);
 	return rc;
 }
@@ -579,10 +607,113 @@ static void draw_bars(FILE *f, const struct plot_set *set)
 	svg_end(f);
 }
 
+/* The time-space curve of each sweep: two panels over the heap multiple,
+ * gc's wall time over manual's, and gc's peak RSS (solid) and peak
+ * footprint (dashed, when measured) over manual's.  A multiple that did
+ * not run is a cross on the x axis; y = 1 is manual. */
+static void sweep_marks(FILE *f, const struct plot_sweep *w, unsigned fig, const char *color,
+			const char *dash, const struct scale *x, const struct scale *y)
+{
+	char a[32], b[32];
+	bool any = false;
+	for (unsigned k = 0; k < w->n; k++) {
+		const struct dump_sweep_row *r = &w->row[k];
+		double v = fig == 0 ? r->relative_time : fig == 1 ? r->relative_rss
+								  : r->relative_footprint;
+		if (!isnan(v) && !any) {
+			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+				color, dash);
+			any = true;
+		} else if (!isnan(v)) {
+			fputc(' ', f);
+		}
+		if (!isnan(v))
+			fprintf(f, "%s,%s", num(a, at(x, r->multiple)), num(b, at(y, v)));
+	}
+	if (any)
+		fputs("\"/>\n", f);
+	for (unsigned k = 0; k < w->n; k++) {
+		const struct dump_sweep_row *r = &w->row[k];
+		double v = fig == 0 ? r->relative_time : fig == 1 ? r->relative_rss
+								  : r->relative_footprint;
+		if (!isnan(v) && fig < 2)
+			fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>\n",
+				num(a, at(x, r->multiple)), num(b, at(y, v)), color);
+		if (r->run < 0 && fig < 2) {
+			double px = at(x, r->multiple), py = y->p0;
+			char style[64];
+			snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"2\"", color);
+			line(f, px - 5, py - 5, px + 5, py + 5, style);
+			line(f, px - 5, py + 5, px + 5, py - 5, style);
+		}
+	}
+}
+
+static void draw_timespace(FILE *f, const struct plot_set *set)
+{
+	svg_begin(f, W, H, "Time-space curve: gc at heap multiples, relative to manual");
+	double xmax = 0, ymax[2] = { 1, 1 };
+	for (unsigned s = 0; s < set->nsweep; s++)
+		for (unsigned k = 0; k < set->sweep[s].n; k++) {
+			const struct dump_sweep_row *r = &set->sweep[s].row[k];
+			double v[3] = { r->relative_time, r->relative_rss, r->relative_footprint };
+			xmax = r->multiple > xmax ? r->multiple : xmax;
+			for (unsigned j = 0; j < 3; j++)
+				if (!isnan(v[j]) && v[j] > ymax[j ? 1 : 0])
+					ymax[j ? 1 : 0] = v[j];
+		}
+	if (set->nsweep == 0) {
+		nothing(f, "no sweep given (mmlab sweep --json)");
+		svg_end(f);
+		return;
+	}
+	static const char *const ylabels[2] = { "wall time / manual's (ratio)",
+						"peak memory / manual's (ratio)" };
+	static const char *const titles[2] = { "time", "space: RSS (solid), footprint (dashed)" };
+	double pw = (double)(W - 40) / 2, xtop, xstep;
+	nice_linear(xmax, &xtop, &xstep);
+	char buf[48];
+	for (unsigned p = 0; p < 2; p++) {
+		double x0 = 20 + p * pw + 78, x1 = 20 + (p + 1) * pw - 4;
+		double ytop, ystep;
+		nice_linear(ymax[p], &ytop, &ystep);
+		struct scale x = { 0, xtop, x0, x1, false };
+		struct scale y = { 0, ytop, H - MB, MT, false };
+		y_axis_linear(f, &y, ystep, 1, ylabels[p], x0, x1);
+		for (double v = 0; v <= xtop + xstep * 1e-6; v += xstep) {
+			double px = at(&x, v);
+			line(f, px, MT, px, H - MB, "stroke=\"#e0e0e0\"");
+			tick_label(buf, sizeof buf, v);
+			text_at(f, px, H - MB + 16, "middle", "", buf);
+		}
+		line(f, x0, at(&y, 1), x1, at(&y, 1), "stroke=\"#404040\" stroke-dasharray=\"2,3\"");
+		text_at(f, x1 - 4, at(&y, 1) - 4, "end", " fill=\"#404040\"", "manual = 1");
+		for (unsigned s = 0; s < set->nsweep; s++) {
+			sweep_marks(f, &set->sweep[s], p, COLOR(s), "", &x, &y);
+			if (p == 1)
+				sweep_marks(f, &set->sweep[s], 2, COLOR(s),
+					    " stroke-dasharray=\"6,4\"", &x, &y);
+		}
+		frame(f, x0, MT, x1, H - MB);
+		text_at(f, (x0 + x1) / 2, MT - 6, "middle", "", titles[p]);
+		text_at(f, (x0 + x1) / 2, H - MB + 34, "middle", "",
+			"heap limit (multiple of manual's peak live size)");
+	}
+	double ly = H - MB + 60;
+	for (unsigned s = 0; s < set->nsweep; s++, ly += 16) {
+		rect(f, ML, ly - 9, 10, 10, COLOR(s));
+		text_at(f, ML + 14, ly, "start", "", set->sweep[s].label);
+	}
+	text_at(f, ML, ly, "start", " fill=\"#606060\"",
+		"a cross on the x axis: that multiple did not run (heap limit reached)");
+	svg_end(f);
+}
+
 const struct plot_chart plot_charts[] = {
 	{ "pauses.svg", "pause-time distribution", draw_pauses },
 	{ "timeline.svg", "heap timeline", draw_timeline },
 	{ "mmu.svg", "MMU curves", draw_mmu },
 	{ "bars.svg", "throughput, p99 pause and peak footprint", draw_bars },
+	{ "timespace.svg", "time-space curve of a sweep", draw_timespace },
 };
 const unsigned plot_nchart = sizeof plot_charts / sizeof plot_charts[0];

@@ -10,20 +10,33 @@
 
 #include <stdio.h>
 
+#include "runtime/stats/dump_read.h"
 #include "runtime/stats/stats.h"
 
-enum { PLOT_RECORDS_MAX = 64 };
+enum { PLOT_RECORDS_MAX = 64, PLOT_SWEEPS_MAX = 8, PLOT_SWEEP_ROWS = 32 };
 
-/* The records read from the dumps given, each with its legend label. */
+/* A sweep's curve (mmlab sweep --json): its rows, and its legend label. */
+struct plot_sweep {
+	char label[160];
+	unsigned n;
+	struct dump_sweep_row row[PLOT_SWEEP_ROWS];
+};
+
+/* The records read from the dumps given, each with its legend label, and
+ * the sweeps (whose records are not charted one by one: a sweep is its
+ * curve). */
 struct plot_set {
 	unsigned n;
 	struct stats *rec; /* PLOT_RECORDS_MAX of them */
 	char label[PLOT_RECORDS_MAX][160];
+	unsigned nsweep;
+	struct plot_sweep sweep[PLOT_SWEEPS_MAX];
 };
 
 /* Read every record of the dump at path into set: an mmlab-stats record,
- * or a document holding records in "runs" (matrix, repeat, exec).  0, or
- * -1 with one line in err naming the file and what is wrong. */
+ * or a document holding records in "runs" (matrix, repeat, exec); an
+ * mmlab-sweep adds a sweep.  0, or -1 with one line in err naming the
+ * file and what is wrong. */
 int plot_load(struct plot_set *set, const char *path, char *err, size_t errlen);
 /* Give every record its label ("workload model/allocator", numbered when
  * two are alike). */

@@ -10,6 +10,7 @@
 #include "dump_read.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ static int __attribute__((format(printf, 3, 4))) fail(char *err, size_t errlen, 
 void dump_free(struct dump *d)
 {
 	free(d->runs);
+	free(d->sweep);
 	if (d->doc != NULL)
 		json_decref(d->doc);
 	memset(d, 0, sizeof *d);
@@ -75,6 +77,7 @@ static const struct stats_doc_kind kinds[] = {
 	[DUMP_MATRIX] = { "mmlab-matrix", STATS_SCHEMA_VERSION },
 	[DUMP_REPEAT] = { "mmlab-repeat", STATS_SCHEMA_VERSION },
 	[DUMP_REPLAY] = { "mmlab-replay", 1 },
+	[DUMP_SWEEP] = { "mmlab-sweep", 1 },
 };
 #define MMLAB_KINDS ((unsigned)(sizeof kinds / sizeof kinds[0]))
 
@@ -180,6 +183,80 @@ static int read_replay(const char *name, const json_t *root, struct dump *d, cha
 	return 0;
 }
 
+/* A sweep ratio: absent or null is unknown (NAN); else a number. */
+static int sweep_ratio(const json_t *row, const char *key, double *out)
+{
+	const json_t *v = json_object_get(row, key);
+	*out = NAN;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* A sweep: the reference's record, then each row's (when it ran). */
+static int read_sweep(const char *name, const json_t *root, struct dump *d, char *err,
+		      size_t errlen)
+{
+	const json_t *ref = json_object_get(root, "reference");
+	const json_t *rows = json_object_get(root, "rows");
+	if (!json_is_object(json_object_get(root, "config")))
+		return fail(err, errlen, "%s: mmlab-sweep document without a \"config\" object",
+			    name);
+	if (!json_is_object(ref))
+		return fail(err, errlen, "%s: mmlab-sweep document without a \"reference\" record",
+			    name);
+	if (!json_is_array(rows))
+		return fail(err, errlen, "%s: mmlab-sweep document without a \"rows\" list", name);
+	size_t n = json_array_size(rows);
+	if ((d->runs = new_runs(n + 1, err, errlen)) == NULL)
+		return -1;
+	if ((d->sweep = calloc(n ? n : 1, sizeof *d->sweep)) == NULL)
+		return fail(err, errlen, "out of memory for %zu rows", n);
+	char why[256];
+	if (stats_from_json(ref, &d->runs[0], why, sizeof why) != 0)
+		return fail(err, errlen, "%s: reference: %s", name, why);
+	d->nruns = 1;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *row = json_array_get(rows, i);
+		const json_t *mult = json_object_get(row, "multiple");
+		const json_t *limit = json_object_get(row, "heap_limit_bytes");
+		const json_t *status = json_object_get(row, "status");
+		const json_t *rec = json_object_get(row, "record");
+		struct dump_sweep_row *w = &d->sweep[i];
+		if (!json_is_number(mult) || !(json_number_value(mult) > 0))
+			return fail(err, errlen, "%s: rows[%zu].multiple is not a positive number",
+				    name, i);
+		if (!json_is_integer(limit) || json_integer_value(limit) < 0)
+			return fail(err, errlen,
+				    "%s: rows[%zu].heap_limit_bytes is not a byte count", name, i);
+		if (!json_is_string(status))
+			return fail(err, errlen, "%s: rows[%zu].status is missing or not a string",
+				    name, i);
+		if (sweep_ratio(row, "relative_time", &w->relative_time) != 0 ||
+		    sweep_ratio(row, "relative_rss", &w->relative_rss) != 0 ||
+		    sweep_ratio(row, "relative_footprint", &w->relative_footprint) != 0)
+			return fail(err, errlen, "%s: rows[%zu] has a ratio that is not a number",
+				    name, i);
+		if (rec != NULL && !json_is_null(rec) && !json_is_object(rec))
+			return fail(err, errlen, "%s: rows[%zu].record is not an object", name, i);
+		w->multiple = json_number_value(mult);
+		w->heap_limit_bytes = (uint64_t)json_integer_value(limit);
+		copy_text(w->status, sizeof w->status, status);
+		w->ok = strcmp(w->status, "ok") == 0;
+		w->run = -1;
+		if (json_is_object(rec)) {
+			if (stats_from_json(rec, &d->runs[d->nruns], why, sizeof why) != 0)
+				return fail(err, errlen, "%s: rows[%zu].record: %s", name, i, why);
+			w->run = (int)d->nruns++;
+		}
+		d->nsweep = (unsigned)i + 1;
+	}
+	return 0;
+}
+
 /* A JSON document: mmlab's (by its "schema") or jemalloc's. */
 static int read_json(const char *name, json_t *root, enum dump_format want, struct dump *d,
 		     char *err, size_t errlen)
@@ -210,9 +287,9 @@ static int read_json(const char *name, json_t *root, enum dump_format want, stru
 			if (strcmp(json_string_value(schema), kinds[k].schema) == 0)
 				f = (enum dump_format)k;
 		if (f == DUMP_ANY) {
-			fail(err, errlen, "%s: an %s document; this mmlab reads %s, %s, %s and %s",
+			fail(err, errlen, "%s: an %s document; this mmlab reads %s, %s, %s, %s and %s",
 			     name, json_string_value(schema), kinds[0].schema, kinds[1].schema,
-			     kinds[2].schema, kinds[3].schema);
+			     kinds[2].schema, kinds[3].schema, kinds[4].schema);
 			json_decref(root);
 			return -1;
 		}
@@ -238,6 +315,8 @@ static int read_json(const char *name, json_t *root, enum dump_format want, stru
 			     : (d->nruns = 1, 0);
 	} else if (f == DUMP_REPLAY) {
 		rc = read_replay(name, root, d, err, errlen);
+	} else if (f == DUMP_SWEEP) {
+		rc = read_sweep(name, root, d, err, errlen);
 	} else {
 		rc = read_runs(name, root, d, err, errlen);
 	}

@@ -3,7 +3,7 @@
  * report use (docs/compare.md).
  *
  * Formats: mmlab-stats (run --json, the shims' MMLAB_STATS), mmlab-matrix,
- * mmlab-repeat, mmlab-replay, and four native dumps: jemalloc's
+ * mmlab-repeat, mmlab-replay, mmlab-sweep, and four native dumps: jemalloc's
  * stats_print JSON, glibc's malloc_info XML, mimalloc's
  * MIMALLOC_SHOW_STATS text and gperftools' MALLOCSTATS text.  The format
  * is recognised from the text itself, never from the file name.
@@ -27,6 +27,7 @@
 	X(MATRIX, "mmlab-matrix", "every model (mmlab matrix --json)")           \
 	X(REPEAT, "mmlab-repeat", "repeated runs (mmlab run --repeat K --json)") \
 	X(REPLAY, "mmlab-replay", "trace replays (mmlab replay --json)")         \
+	X(SWEEP, "mmlab-sweep", "a time-space curve (mmlab sweep --json)")       \
 	X(JEMALLOC, "jemalloc", "jemalloc's stats_print JSON (stats_print_opts:J)") \
 	X(GLIBC, "glibc", "glibc's malloc_info XML")                             \
 	X(MIMALLOC, "mimalloc", "mimalloc's MIMALLOC_SHOW_STATS text")           \
@@ -43,6 +44,18 @@ enum dump_format {
 /* The largest dump read (bytes); a larger file is refused. */
 #define DUMP_SIZE_MAX ((size_t)256 << 20)
 
+/* One multiple of an mmlab-sweep: the ratios are gc's over the
+ * reference's (NAN when unknown); run indexes the dump's runs, -1 when
+ * the gc run did not finish (status says why). */
+struct dump_sweep_row {
+	double multiple;
+	uint64_t heap_limit_bytes;
+	double relative_time, relative_rss, relative_footprint;
+	bool ok; /* status "ok" */
+	int run;
+	char status[128];
+};
+
 struct dump {
 	enum dump_format format;
 	unsigned version;   /* the schema_version read (mmlab formats); 0 for native dumps */
@@ -54,6 +67,10 @@ struct dump {
 	/* Native dumps: the normalized figures (ALLOC_FIGURES keys) the
 	 * format could not give, "requested, resident, ..."; "" otherwise. */
 	char unmapped[512];
+	/* mmlab-sweep: runs[0] is the reference, then the gc runs that
+	 * finished; sweep holds nsweep rows, one per multiple (NULL otherwise). */
+	unsigned nsweep;
+	struct dump_sweep_row *sweep;
 };
 
 /* The format's name ("mmlab-matrix", "glibc") and a line on what it is. */
@@ -62,7 +79,8 @@ const char *dump_format_what(enum dump_format f);
 
 /* Read len bytes of text (NAME in messages) as format f, or DUMP_ANY to
  * recognise it.  0, or -1 with "NAME: reason" in err (d is then empty).
- * Records of a replay are one per trace: config.workload is the trace,
+ * A sweep's records: the reference, then one per gc run that finished;
+ * its rows in d->sweep.  Records of a replay are one per trace: config.workload is the trace,
  * config.model "replay".  Native dumps give one record whose allocator
  * section holds the mapped figures and the format's own under "raw";
  * config.workload and config.model are "native". */

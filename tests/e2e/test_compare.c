@@ -143,8 +143,8 @@ static void bad_inputs_are_one_line(void **st)
 		const char *name, *text, *want;
 	} bad[] = {
 		{ "malformed.json", "{\"schema\": mmlab}", "line 1, column" },
-		{ "unknown.json", "{\"schema\": \"mmlab-sweep\", \"schema_version\": 1}",
-		  "an mmlab-sweep document; this mmlab reads" },
+		{ "unknown.json", "{\"schema\": \"mmlab-foo\", \"schema_version\": 1}",
+		  "an mmlab-foo document; this mmlab reads" },
 		{ "version.json", "{\"schema\": \"mmlab-matrix\", \"schema_version\": 7}",
 		  "mmlab-matrix schema_version 7; this mmlab reads version 1" },
 		{ "text.txt", "just some text\n", "not a stats dump mmlab reads" },

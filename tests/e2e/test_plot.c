@@ -1,12 +1,16 @@
 /* test_plot.c — `mmlab plot` and `mmlab report` on the golden record.
  *
  * The charts of tests/golden/stats.json (given twice: two records, so the
- * legends and overlays are exercised) must match tests/golden/plot/ byte
- * for byte and be well-formed XML (python3's xml.etree: no new
+ * legends and overlays are exercised) and of the sweep fixture
+ * tests/golden/plot/sweep.json (a real `mmlab sweep -w binary-trees -p
+ * depth=10 --heap-multiple 2,4,6,8,12,16 --json`; it adds the time-space
+ * curve and no record) must match tests/golden/plot/ byte for byte and be
+ * well-formed XML (python3's xml.etree: no new
  * dependency); the report must stand alone; every unreadable dump is one
  * line naming the file, and exit status 2.
  * To refresh the golden charts after a deliberate change:
- *   build/obj/mmlab plot tests/golden/stats.json tests/golden/stats.json -o tests/golden/plot
+ *   build/obj/mmlab plot tests/golden/stats.json tests/golden/stats.json \
+ *       tests/golden/plot/sweep.json -o tests/golden/plot
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +20,10 @@
 #include "tests/support/test.h"
 
 static char dir[] = "/tmp/mmlab-plot-test-XXXXXX";
-static const char *const charts[] = { "pauses.svg", "timeline.svg", "mmu.svg", "bars.svg" };
+static const char *const charts[] = { "pauses.svg", "timeline.svg", "mmu.svg", "bars.svg",
+				      "timespace.svg" };
+#define NCHARTS (sizeof charts / sizeof charts[0])
+#define SWEEP "tests/golden/plot/sweep.json"
 
 static int setup(void **state)
 {
@@ -65,11 +72,11 @@ static void charts_match_their_golden_copies(void **state)
 	char out[200];
 	snprintf(out, sizeof out, "%s/charts", dir);
 	struct cmd_result r = cmd_run(MMLAB("plot", "tests/golden/stats.json",
-					    "tests/golden/stats.json", "-o", out));
+					    "tests/golden/stats.json", SWEEP, "-o", out));
 	if (r.status != 0)
 		fail_msg("mmlab plot: status %d: %s", r.status, r.err);
-	assert_int_equal(count_lines(r.out), 4);
-	for (size_t i = 0; i < sizeof charts / sizeof charts[0]; i++) {
+	assert_int_equal(count_lines(r.out), NCHARTS);
+	for (size_t i = 0; i < NCHARTS; i++) {
 		char got[300], want[300];
 		snprintf(got, sizeof got, "%s/%s", out, charts[i]);
 		snprintf(want, sizeof want, "tests/golden/plot/%s", charts[i]);
@@ -85,6 +92,46 @@ static void charts_match_their_golden_copies(void **state)
 		free(w);
 	}
 	cmd_free(&r);
+}
+
+/* The sweep's chart: both panels, the axis labels with their units, a
+ * cross for the multiple that did not run, one point per row that did;
+ * with no sweep it says so. */
+static void the_time_space_curve(void **state)
+{
+	(void)state;
+	char out[200], path[300];
+	snprintf(out, sizeof out, "%s/sweep", dir);
+	struct cmd_result r = cmd_run(MMLAB("plot", SWEEP, "-o", out));
+	if (r.status != 0)
+		fail_msg("mmlab plot: status %d: %s", r.status, r.err);
+	cmd_free(&r);
+	snprintf(path, sizeof path, "%s/timespace.svg", out);
+	size_t n;
+	char *svg = slurp(path, &n);
+	assert_non_null(strstr(svg, "heap limit (multiple of manual's peak live size)"));
+	assert_non_null(strstr(svg, "wall time / manual's (ratio)"));
+	assert_non_null(strstr(svg, "peak memory / manual's (ratio)"));
+	assert_non_null(strstr(svg, "binary-trees depth=10, gc vs manual/glibc"));
+	unsigned points = 0, polylines = 0;
+	for (const char *p = svg; (p = strstr(p, "<circle")) != NULL; p++)
+		points++;
+	for (const char *p = svg; (p = strstr(p, "<polyline")) != NULL; p++)
+		polylines++;
+	/* 5 of the 6 multiples ran: time and RSS, one curve each */
+	assert_int_equal(points, 10);
+	assert_int_equal(polylines, 2);
+	free(svg);
+	/* the run's charts have no sweep to draw */
+	snprintf(out, sizeof out, "%s/nosweep", dir);
+	r = cmd_run(MMLAB("plot", "tests/golden/stats.json", "-o", out));
+	assert_int_equal(r.status, 0);
+	cmd_free(&r);
+	snprintf(path, sizeof path, "%s/timespace.svg", out);
+	svg = slurp(path, &n);
+	assert_non_null(strstr(svg, "no sweep given"));
+	assert_null(strstr(svg, "<polyline"));
+	free(svg);
 }
 
 static void the_report_stands_alone(void **state)
@@ -105,10 +152,20 @@ static void the_report_stands_alone(void **state)
 	unsigned svgs = 0;
 	for (const char *p = html; (p = strstr(p, "<svg")) != NULL; p++)
 		svgs++;
-	assert_int_equal(svgs, 4);
+	assert_int_equal(svgs, NCHARTS);
 	/* the only URL is the SVG namespace, which is a name, never fetched */
 	for (const char *p = html; (p = strstr(p, "http")) != NULL; p++)
 		assert_true(strncmp(p, "http://www.w3.org/2000/svg\"", 27) == 0);
+	free(html);
+	cmd_free(&r);
+	/* with a sweep: its rows as a table */
+	r = cmd_run(MMLAB("report", SWEEP, "-o", page));
+	assert_int_equal(r.status, 0);
+	html = slurp(page, &n);
+	assert_non_null(strstr(html, "0 runs and 1 sweep"));
+	assert_non_null(strstr(html, "<h2>Sweeps</h2>"));
+	assert_non_null(strstr(html, "heap limit reached"));
+	assert_null(strstr(html, "<h2>What ran</h2>"));
 	free(html);
 	cmd_free(&r);
 }
@@ -116,7 +173,7 @@ static void the_report_stands_alone(void **state)
 static void bad_dumps_are_one_line_and_status_2(void **state)
 {
 	(void)state;
-	char notjson[200], other[200], file[200], out[200];
+	char notjson[200], other[200], file[200], out[200], sweep[200];
 	snprintf(notjson, sizeof notjson, "%s/notjson", dir);
 	snprintf(other, sizeof other, "%s/other.json", dir);
 	snprintf(file, sizeof file, "%s/afile", dir);
@@ -129,6 +186,10 @@ static void bad_dumps_are_one_line_and_status_2(void **state)
 	fclose(f);
 	f = fopen(file, "w");
 	fclose(f);
+	snprintf(sweep, sizeof sweep, "%s/sweep.json", dir);
+	f = fopen(sweep, "w");
+	fputs("{\"schema\": \"mmlab-sweep\", \"schema_version\": 1, \"config\": {}}", f);
+	fclose(f);
 	const struct {
 		const char *const *argv;
 		const char *names;
@@ -137,6 +198,7 @@ static void bad_dumps_are_one_line_and_status_2(void **state)
 		{ MMLAB("plot", notjson, "-o", out), notjson },
 		{ MMLAB("plot", other, "-o", out), other },
 		{ MMLAB("plot", file, "-o", out), file },
+		{ MMLAB("plot", sweep, "-o", out), "without a \"reference\"" },
 		{ MMLAB("plot", "tests/golden/stats.json", "-o", file), file },
 		{ MMLAB("plot", "tests/golden/stats.json"), "-o" },
 		{ MMLAB("report", notjson, "-o", out), notjson },
@@ -155,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(charts_match_their_golden_copies),
+		cmocka_unit_test(the_time_space_curve),
 		cmocka_unit_test(the_report_stands_alone),
 		cmocka_unit_test(bad_dumps_are_one_line_and_status_2),
 	};

@@ -1,6 +1,6 @@
 /* test_workloads_cli.c — the workloads from the command line: model options,
  * --heap-limit, refused combinations, the rc leak the table shows, and
- * the shape of `mmlab sweep`'s output.
+ * the shape of `mmlab sweep`'s output and its --json document.
  *
  * Allocator-taking models run on segfits where a run ends with objects
  * still held (a heap limit, an rc leak): its fini takes every block back,
@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/support/test.h"
 
@@ -116,6 +117,50 @@ static void sweep_output_shape(void **state)
 	cmd_free(&r);
 }
 
+/* --json FILE: an mmlab-sweep document that show reads back, one row per
+ * multiple; "-": stdout holds the JSON alone; a FILE that cannot be
+ * written is refused before any run. */
+static void sweep_json(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/mmlab-sweep-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	struct cmd_result r = cmd_run(MMLAB("sweep", "-w", "lru-cache", "-p", "capacity=2000",
+					    "-p", "ops=8000", "--heap-multiple", "1.5,8",
+					    "--json", path));
+	if (r.status != 0)
+		fail_msg("sweep --json: status %d: %s", r.status, r.err);
+	assert_non_null(strstr(r.out, "reference: manual on glibc"));
+	cmd_free(&r);
+	r = cmd_run(MMLAB("show", path));
+	if (r.status != 0)
+		fail_msg("show: status %d: %s", r.status, r.err);
+	assert_non_null(strstr(r.out, "mmlab-sweep, a time-space curve"));
+	const char *cols = strstr(r.out, "multiple    heap limit");
+	assert_non_null(cols);
+	assert_non_null(strstr(cols, "\n  1.5000 "));
+	const char *eight = strstr(cols, "\n  8.0000 ");
+	assert_non_null(eight);
+	assert_non_null(strstr(eight, " ok"));
+	cmd_free(&r);
+	unlink(path);
+
+	r = cmd_run(MMLAB("sweep", "-w", "lru-cache", "-p", "capacity=2000", "-p", "ops=8000",
+			  "--heap-multiple", "8", "--json", "-"));
+	assert_int_equal(r.status, 0);
+	assert_true(r.out[0] == '{');
+	assert_non_null(strstr(r.out, "\"schema\": \"mmlab-sweep\""));
+	assert_non_null(strstr(r.out, "\"relative_time\""));
+	assert_null(strstr(r.out, "reference: manual"));
+	cmd_free(&r);
+
+	r = cmd_run(MMLAB("sweep", "-w", "lru-cache", "--json", "/nonexistent/s.json"));
+	assert_int_equal(r.out[0], '\0');
+	expect(&r, 2, "/nonexistent/s.json", "sweep --json unwritable");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +168,7 @@ int main(void)
 		cmocka_unit_test(heap_limit_is_status_3_every_model),
 		cmocka_unit_test(rc_leak_shown_and_collected),
 		cmocka_unit_test(sweep_output_shape),
+		cmocka_unit_test(sweep_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
