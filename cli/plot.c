@@ -360,9 +360,80 @@ static double field(const struct stats *s, enum stats_field f)
 	return stats_is_real(f) ? v.f : (double)v.u;
 }
 
-/* The pause distribution: its quantiles as grouped bars, log seconds. */
+static bool has_hist(const struct stats *s)
+{
+	for (unsigned k = 0; k < STATS_HIST_BUCKETS; k++)
+		if (s->pause_hist[k] != 0)
+			return true;
+	return false;
+}
+
+/* The pause histogram: for each log2 bucket of duration (log scale), the
+ * share of each record's pauses in it, as grouped bars. */
+static void draw_pause_hist(FILE *f, const struct plot_set *set)
+{
+	svg_begin(f, W, H, "Pause-time histogram (log2 buckets of duration)");
+	bool shown[PLOT_RECORDS_MAX] = { false };
+	unsigned lo = STATS_HIST_BUCKETS, hi = 0, nshown = 0;
+	double total[PLOT_RECORDS_MAX] = { 0 }, top = 0;
+	for (unsigned i = 0; i < set->n; i++) {
+		if (!has_hist(&set->rec[i]))
+			continue;
+		shown[i] = true;
+		nshown++;
+		for (unsigned k = 0; k < STATS_HIST_BUCKETS; k++)
+			total[i] += (double)set->rec[i].pause_hist[k];
+		for (unsigned k = 0; k < STATS_HIST_BUCKETS; k++) {
+			if (set->rec[i].pause_hist[k] == 0)
+				continue;
+			lo = k < lo ? k : lo;
+			hi = k > hi ? k : hi;
+			double share = (double)set->rec[i].pause_hist[k] / total[i];
+			top = share > top ? share : top;
+		}
+	}
+	double ytop, ystep;
+	nice_linear(top * 100, &ytop, &ystep);
+	struct scale y = { 0, ytop, H - MB, MT, false };
+	y_axis_linear(f, &y, ystep, 1, "share of the pauses (%)", ML, W - MR);
+	unsigned nb = hi - lo + 1;
+	double gw = (double)(W - ML - MR) / nb, bw = (gw - 4) / nshown;
+	char buf[48];
+	for (unsigned k = lo; k <= hi; k++) {
+		double gx = ML + (k - lo) * gw + 2;
+		unsigned j = 0;
+		for (unsigned i = 0; i < set->n; i++) {
+			if (!shown[i])
+				continue;
+			double v = 100.0 * (double)set->rec[i].pause_hist[k] / total[i];
+			if (v > 0) {
+				double t = at(&y, v);
+				rect(f, gx + j * bw, t, bw - 0.5, (H - MB) - t, COLOR(i));
+			}
+			j++;
+		}
+		/* a label every few buckets: the bucket's lower edge */
+		if ((k - lo) % (nb > 12 ? 3 : 1) == 0) {
+			seconds_label(buf, sizeof buf, (double)((uint64_t)1 << k) / 1e9);
+			text_at(f, ML + (k - lo) * gw, H - MB + 16, "middle", "", buf);
+		}
+	}
+	frame(f, ML, MT, W - MR, H - MB);
+	text_at(f, ML + (W - ML - MR) / 2.0, H - MB + 36, "middle", "",
+		"pause duration (seconds, log scale: each bar doubles)");
+	legend(f, set, shown, H - MB + 60);
+	svg_end(f);
+}
+
+/* The pause distribution: a histogram when the records carry one, else
+ * (older dumps) their quantiles as grouped bars, log seconds. */
 static void draw_pauses(FILE *f, const struct plot_set *set)
 {
+	for (unsigned i = 0; i < set->n; i++)
+		if (has_hist(&set->rec[i])) {
+			draw_pause_hist(f, set);
+			return;
+		}
 	svg_begin(f, W, H, "Pause-time distribution (quantiles, log scale)");
 	bool shown[PLOT_RECORDS_MAX] = { false };
 	double lo = INFINITY, hi = 0;
@@ -542,8 +613,21 @@ static void draw_timeline(FILE *f, const struct plot_set *set)
 			rect(f, ML + s * 110, bottom + 42, 10, 10, tl_series[s].color);
 			text_at(f, ML + s * 110 + 14, bottom + 51, "start", "", tl_series[s].name);
 		}
+		/* the run's longest pauses, where they fell */
+		const struct stats *rs = &set->rec[i];
+		for (unsigned m = 0; m < rs->nmarks; m++) {
+			if (rs->marks[m].t_s > xtop)
+				continue;
+			double px = at(&x, rs->marks[m].t_s);
+			line(f, px, top, px, bottom, "stroke=\"#d62728\" stroke-opacity=\"0.6\"");
+		}
+		if (rs->nmarks > 0) {
+			rect(f, ML + 3 * 110, bottom + 42, 10, 10, "#d62728");
+			text_at(f, ML + 3 * 110 + 14, bottom + 51, "start", "", "longest pauses");
+		}
 		frame(f, ML, top, W - MR, bottom);
-		text_at(f, W - MR, bottom + 51, "end", "", "time since the run began (s)");
+		text_at(f, ML + (W - ML - MR) / 2.0, bottom + 32, "middle", "",
+			"time since the run began (s)");
 		p++;
 	}
 	svg_end(f);

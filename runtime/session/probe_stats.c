@@ -87,6 +87,34 @@ static void fill_timeline(const struct timeline *tl, struct stats_timeline *out)
 	}
 }
 
+/* One pass over the pause log: every pause in its log2 bucket, and the
+ * STATS_MARKS_MAX longest kept, longest first (insertion: a pause goes in
+ * only when it beats the shortest kept). */
+static void fill_pause_hist(const struct probe_record *r, struct stats *s)
+{
+	memset(s->pause_hist, 0, sizeof s->pause_hist);
+	s->nmarks = 0;
+	if (r->log.lost) /* a partial log: no histogram rather than a wrong one */
+		return;
+	struct plog_reader rd;
+	struct plog_entry p;
+	plog_reader_init(&rd, &r->log);
+	while (plog_next(&rd, &p)) {
+		uint64_t d = p.end > p.start ? p.end - p.start : 0;
+		unsigned k = d < 2 ? 0 : 63u - (unsigned)__builtin_clzll(d);
+		s->pause_hist[k < STATS_HIST_BUCKETS ? k : STATS_HIST_BUCKETS - 1]++;
+		double dur = (double)d / 1e9;
+		if (s->nmarks == STATS_MARKS_MAX && dur <= s->marks[STATS_MARKS_MAX - 1].dur_s)
+			continue;
+		unsigned i = s->nmarks < STATS_MARKS_MAX ? s->nmarks++ : STATS_MARKS_MAX - 1;
+		while (i > 0 && s->marks[i - 1].dur_s < dur) {
+			s->marks[i] = s->marks[i - 1];
+			i--;
+		}
+		s->marks[i] = (struct stats_mark){ (double)p.start / 1e9, dur, p.kind };
+	}
+}
+
 void probe_stats_fill(const struct probe_record *r, struct stats *s)
 {
 	struct hist all; /* 32 KiB, for the length of this call */
@@ -96,6 +124,7 @@ void probe_stats_fill(const struct probe_record *r, struct stats *s)
 	for (unsigned k = 0; k < PROBE_PAUSE_KINDS; k++)
 		dist_of(&r->pause[k], &s->kinds[k]);
 	fill_mmu(r, &all, s);
+	fill_pause_hist(r, s);
 	fill_timeline(&r->tl, &s->timeline);
 	const struct probe_heap *h = &r->fullest;
 	const unsigned both = 1u << PROBE_HEAP_ALLOCATED | 1u << PROBE_HEAP_FOOTPRINT;

@@ -229,6 +229,8 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 		memset(out->kinds, 0, sizeof out->kinds);
 		memset(&out->mmu, 0, sizeof out->mmu);
 		memset(&out->timeline, 0, sizeof out->timeline);
+		memset(out->pause_hist, 0, sizeof out->pause_hist);
+		out->nmarks = 0;
 		/* VmHWM can trail the resident-set counters by a few pages: the
 		 * peak is at least every RSS the sampler saw */
 		if (rec != NULL && (rec->heap_known & (1u << PROBE_HEAP_RSS)) &&

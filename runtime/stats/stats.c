@@ -284,6 +284,34 @@ static void emit_mmu(struct emitter *e, const struct stats_mmu *m)
 	emit_series_end(e);
 }
 
+/* Nothing when the run recorded no pause (probes off): the keys are
+ * optional for readers. */
+static void emit_pause_hist(struct emitter *e, const struct stats *s)
+{
+	uint64_t any = 0;
+	for (unsigned k = 0; k < STATS_HIST_BUCKETS; k++)
+		any |= s->pause_hist[k];
+	if (any == 0)
+		return;
+	emit_array_begin(e, "pause_histogram", "pause histogram");
+	for (unsigned k = 0; k < STATS_HIST_BUCKETS; k++)
+		emit_array_value(e, EMIT_U64(EMIT_COUNT, s->pause_hist[k]));
+	emit_array_end(e);
+	static const struct emit_column cols[] = { { "t_s", "start", 0 },
+						   { "duration_s", "duration", 0 },
+						   { "kind", "kind", 0 } };
+	emit_series_begin(e, "pause_marks", "longest pauses", cols, 3);
+	for (unsigned i = 0; i < s->nmarks; i++) {
+		struct emit_value cells[3] = {
+			EMIT_F64(EMIT_SECONDS, s->marks[i].t_s),
+			EMIT_F64(EMIT_SECONDS, s->marks[i].dur_s),
+			EMIT_STR(probe_pause_name(s->marks[i].kind)),
+		};
+		emit_series_row(e, cells);
+	}
+	emit_series_end(e);
+}
+
 static const struct emit_column timeline_cols[] = {
 	{ "t_s", "time", 0 },
 #define STATS_TL_COL(id, key, label, what, from) { #key, label, 0 },
@@ -321,6 +349,7 @@ void stats_emit_members(struct emitter *e, const struct stats *s)
 	emit_object_end(e);
 	emit_kinds(e, s);
 	emit_mmu(e, &s->mmu);
+	emit_pause_hist(e, s);
 	emit_timeline(e, &s->timeline);
 	if (s->has_alloc)
 		emit_alloc(e, &s->alloc);

@@ -176,6 +176,19 @@ struct stats_timeline {
 	} pt[STATS_TIMELINE_MAX];
 };
 
+/* Every pause's duration in log2 buckets: bucket k counts the pauses of
+ * [2^k, 2^(k+1)) ns (bucket 0 also those under 1 ns), the last one also
+ * all longer.  Exact counts, for the histogram chart. */
+#define STATS_HIST_BUCKETS 40
+
+/* The longest pauses of the run, for marking them on the timeline: start
+ * (from the run's start) and duration, longest first. */
+#define STATS_MARKS_MAX 32
+struct stats_mark {
+	double t_s, dur_s;
+	enum probe_pause kind;
+};
+
 struct stats {
 	struct stats_config config;
 	struct stats_results results;
@@ -184,6 +197,9 @@ struct stats {
 	struct stats_timeline timeline;
 	struct alloc_stats alloc; /* at the end of the run */
 	bool has_alloc;
+	uint64_t pause_hist[STATS_HIST_BUCKETS];
+	unsigned nmarks;
+	struct stats_mark marks[STATS_MARKS_MAX];
 };
 
 /* The field's value, as the emitter takes it. */

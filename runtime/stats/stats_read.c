@@ -295,6 +295,49 @@ static int read_mmu(const json_t *s, struct stats_mmu *m, char *err, size_t errl
 	return 0;
 }
 
+/* pause_histogram and pause_marks: both optional (a run without pauses
+ * has neither). */
+static int read_pause_hist(const json_t *obj, struct stats *s, char *err, size_t errlen)
+{
+	const json_t *h = json_object_get(obj, "pause_histogram");
+	if (h != NULL) {
+		if (!json_is_array(h) || json_array_size(h) > STATS_HIST_BUCKETS)
+			return fail(err, errlen, "pause_histogram is not an array of at most %d counts",
+				    STATS_HIST_BUCKETS);
+		size_t i;
+		const json_t *v;
+		json_array_foreach((json_t *)h, i, v)
+			if (!get_u64(v, &s->pause_hist[i]))
+				return fail(err, errlen, "pause_histogram[%zu] is not a count", i);
+	}
+	const json_t *m = json_object_get(obj, "pause_marks");
+	if (m == NULL)
+		return 0;
+	static const char *const keys[] = { "t_s", "duration_s", "kind" };
+	int col[3];
+	const json_t *rows = series_rows(m, "pause_marks", keys, 3, col, err, errlen);
+	if (rows == NULL)
+		return -1;
+	if (json_array_size(rows) > STATS_MARKS_MAX)
+		return fail(err, errlen, "pause_marks has more than %d rows", STATS_MARKS_MAX);
+	size_t i;
+	const json_t *row;
+	json_array_foreach((json_t *)rows, i, row) {
+		bool bad = false;
+		const json_t *t = cell(row, col[0], &bad), *d = cell(row, col[1], &bad),
+			     *k = cell(row, col[2], &bad);
+		struct stats_mark *mk = &s->marks[s->nmarks];
+		if (bad || t == NULL || d == NULL || !get_f64(t, &mk->t_s) ||
+		    !get_f64(d, &mk->dur_s) || !json_is_string(k))
+			return fail(err, errlen, "pause_marks row %zu has the wrong shape", i);
+		mk->kind = probe_pause_find(json_string_value(k));
+		if (mk->kind == PROBE_PAUSE_KINDS)
+			return fail(err, errlen, "pause_marks row %zu: unknown pause kind", i);
+		s->nmarks++;
+	}
+	return 0;
+}
+
 static int read_timeline(const json_t *t, struct stats_timeline *tl, char *err, size_t errlen)
 {
 	static const char *const keys[] = {
@@ -385,7 +428,8 @@ int stats_from_json(const json_t *obj, struct stats *s, char *err, size_t errlen
 	    read_results(json_object_get(obj, "results"), &s->results, err, errlen) != 0 ||
 	    read_kinds(json_object_get(obj, "pause_kinds"), s->kinds, err, errlen) != 0 ||
 	    read_mmu(json_object_get(obj, "mmu_curve"), &s->mmu, err, errlen) != 0 ||
-	    read_timeline(json_object_get(obj, "timeline"), &s->timeline, err, errlen) != 0)
+	    read_timeline(json_object_get(obj, "timeline"), &s->timeline, err, errlen) != 0 ||
+	    read_pause_hist(obj, s, err, errlen) != 0)
 		return -1;
 	const json_t *a = json_object_get(obj, "allocator");
 	if (a != NULL) {

@@ -9,6 +9,7 @@
  * live is requested bytes, as under the other models: 16 per binary-trees
  * node, where Boehm's heap (reported apart, as peak allocated) takes 32.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,37 @@ static void labels_match_what_runs(void **state)
 	cmd_free(&j);
 }
 
+/* The pause histogram counts every pause once, and the marks are the
+ * longest pauses, longest first, the first being the run's max. */
+static void histogram_and_marks_agree_with_the_record(void **state)
+{
+	(void)state;
+	json_t *doc = run_json("manual");
+	const json_t *r = need(doc, "results");
+	const json_t *h = need(doc, "pause_histogram");
+	uint64_t sum = 0;
+	size_t i;
+	const json_t *v;
+	json_array_foreach(h, i, v) {
+		assert_true(json_is_integer(v));
+		sum += (uint64_t)json_integer_value(v);
+	}
+	assert_int_equal(sum, need_u64(r, "pause_count"));
+	const json_t *rows = need(need(doc, "pause_marks"), "rows");
+	assert_true(json_array_size(rows) >= 1 && json_array_size(rows) <= 32);
+	double prev = INFINITY;
+	json_array_foreach(rows, i, v) {
+		double d = json_real_value(json_array_get(v, 1));
+		assert_true(d <= prev);
+		prev = d;
+		assert_string_equal(json_string_value(json_array_get(v, 2)), "free");
+	}
+	double longest = json_real_value(json_array_get(json_array_get(rows, 0), 1));
+	double max = need_num(r, "pause_max_s"); /* from the histogram: within 1% */
+	assert_true(fabs(longest - max) <= 0.01 * max);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +250,7 @@ int main(void)
 		cmocka_unit_test(teaching_figures_are_exact),
 		cmocka_unit_test(a_wrong_result_is_a_failed_check),
 		cmocka_unit_test(labels_match_what_runs),
+		cmocka_unit_test(histogram_and_marks_agree_with_the_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
