@@ -116,6 +116,26 @@ static bool read_until(int *fds, struct grow *bufs, int n, struct cli_limit *l)
 	return true;
 }
 
+size_t cli_read_limited(int fd, void *buf, size_t len, struct cli_limit *l)
+{
+	size_t got = 0;
+	while (got < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int ready = poll(&p, 1, cli_limit_ms(l));
+		if (ready == 0 && cli_limit_ms(l) == 0)
+			break;
+		if (ready == 0 || (ready < 0 && errno == EINTR))
+			continue;
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
 pid_t cli_fork(void)
 {
 	fflush(NULL);

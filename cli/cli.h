@@ -170,6 +170,10 @@ int cli_limit_ms(struct cli_limit *l);
 pid_t cli_fork(void);
 pid_t cli_fork_piped(int fds[2], int flags);
 
+/* Read up to len bytes (a child's fixed-size result) from fd, until it
+ * ends or the limit passes; returns how many came. */
+size_t cli_read_limited(int fd, void *buf, size_t len, struct cli_limit *l);
+
 /* Reap the child and return its wait status; with a limit (may be NULL),
  * a child still running at its end is killed first (l->expired). */
 int cli_wait(pid_t pid, struct cli_limit *l);

@@ -130,21 +130,7 @@ static int run_step(const struct job *j, struct outcome *o)
 	close(fds[1]);
 	struct cli_limit limit;
 	cli_limit_start(&limit, j->timeout);
-	size_t got = 0;
-	while (got < sizeof *o) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		int ready = poll(&p, 1, cli_limit_ms(&limit));
-		if (ready == 0 && cli_limit_ms(&limit) == 0)
-			break;
-		if (ready == 0 || (ready < 0 && errno == EINTR))
-			continue;
-		ssize_t n = read(fds[0], (char *)o + got, sizeof *o - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	size_t got = cli_read_limited(fds[0], o, sizeof *o, &limit);
 	close(fds[0]);
 	int status = cli_wait(pid, &limit);
 	char how[128];

@@ -13,7 +13,7 @@ static const char usage[] =
 	"\n"
 	"commands:\n"
 	"  run      run one workload under one model and print its stats\n"
-	"  matrix   run one workload under every model and print one table\n"
+	"  matrix   run workloads x allocators x models, each in a fresh process: one table\n"
 	"  sweep    the gc model at multiples of the live size, against manual: time and space\n"
 	"  replay   replay allocation traces on an allocator: checks, utilization, throughput\n"
 	"  grade    grade a plug-in allocator: correctness gate, then a malloc-lab score\n"
