@@ -93,7 +93,7 @@ static void lab_forged_owner(struct mm_ctx *c)
 	mm_ref r = mm_borrow(c, a);
 	mm_weak w = mm_downgrade(c, r);
 	mm_end(c, r);
-	mm_own forged = { w.mm_w_ }; /* the words of a weak handle */
+	mm_own forged = { w.mm_w_, NULL }; /* the words of a weak handle */
 	mm_drop(c, forged);         /* panics: forged handle */
 	mm_drop(c, a);
 }

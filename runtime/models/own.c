@@ -88,7 +88,7 @@ uint32_t own_borrow_grow(struct mm_ctx *c)
 		r[0] = (struct own_borrow){ 0 };
 	for (uint64_t i = first; i < cap; i++)
 		r[i] = (struct own_borrow){
-			.key = (uint64_t)OWN_EPOCH_STEP << 32,
+			.ek = OWN_EPOCH_STEP,
 			.parent = (uint32_t)(i + 1 < cap ? i + 1 : 0),
 		};
 	s->rec = r;
@@ -99,7 +99,7 @@ uint32_t own_borrow_grow(struct mm_ctx *c)
 
 static size_t size_of(const struct mm_ctx *c, const struct own_entry *e)
 {
-	return mm_type_size(own_type(c, e), sizeof(struct mm_hdr));
+	return mm_type_size(own_type(c, e->obj), sizeof(struct mm_hdr));
 }
 
 void own_release_all(struct mm_ctx *c)
@@ -148,7 +148,7 @@ void own_check_leaks(struct mm_ctx *c)
 	mm_panic(c, site ? OWN_SITE_FILE(site) : "?", site ? OWN_SITE_LINE(site) : 0,
 		 "leak at exit: this %s was never dropped (%llu object%s, %llu bytes still live "
 		 "when the workload returned)",
-		 own_type(c, &OWN_TAB(c)[first])->name, (unsigned long long)objects,
+		 own_type(c, OWN_TAB(c)[first].obj)->name, (unsigned long long)objects,
 		 objects == 1 ? "" : "s", (unsigned long long)bytes);
 }
 
@@ -163,6 +163,20 @@ static void asan_report(const char *report)
 				"the ASan stack above)\n");
 }
 #endif
+
+void own_bind(struct mm_ctx *c)
+{
+	struct own_side *s = OWN_SIDE(c);
+	for (uint32_t i = 0; i < OWN_MASK_TYPES; i++) {
+		const struct mm_type *t = i < c->ntypes ? &c->types[i] : NULL;
+		uint64_t all = t == NULL ? 0
+			       : t->nslots >= 64 ? ~(uint64_t)0
+						  : ((uint64_t)1 << t->nslots) - 1;
+		uint32_t strong = t ? (uint32_t)(mm_type_strong(t) & 0xffff) : 0;
+		uint32_t weak = t ? (uint32_t)(t->weak & all & 0xffff) : 0;
+		s->masks[i] = strong | weak << 16;
+	}
+}
 
 /* The table is made here, so a borrow check never meets a missing one. */
 int own_init(struct mm_ctx *c, char *err, size_t errlen)
@@ -182,23 +196,33 @@ void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l)
 	mm_panic(c, f, l, "invalid handle: index %u was never handed out", idx);
 }
 
-void own_use_after_drop(struct mm_ctx *c, const struct own_entry *e, uint32_t gen, const char *f,
-			int l)
+/* Whether record b is live: not on the free list (a slow path's scan). */
+static bool record_live(const struct own_side *s, uint32_t b)
 {
-	if (e == OWN_TAB(c))
-		own_bad_index(c, 0, f, l);
+	if (b == 0 || b >= s->cap)
+		return false;
+	for (uint32_t i = s->free; i != 0; i = s->rec[i].parent)
+		if (i == b)
+			return false;
+	return s->rec[b].ek != 0; /* 0: retired when its epochs wrapped */
+}
+
+void own_use_after_drop(struct mm_ctx *c, uint64_t w, const char *f, int l)
+{
+	uint32_t idx = OWN_IDX(w), gen = OWN_GEN(w);
+	if (idx == 0 || idx >= c->m_cap)
+		own_bad_index(c, idx, f, l);
+	const struct own_entry *e = &OWN_TAB(c)[idx];
 	if (gen == ~e->gen)
 		mm_panic(c, f, l,
 			 "forged handle: this owned handle was made from a weak handle's words; "
 			 "only mm_new and mm_take hand out ownership");
-	/* a borrow's words: a live record holds them (the slow path may scan) */
-	uint64_t w = OWN_WORD((uint32_t)(e - OWN_TAB(c)), gen);
+	/* a live borrow's words: record idx at epoch gen */
 	const struct own_side *s = OWN_SIDE(c);
-	for (uint32_t b = 1; b < s->cap; b++)
-		if (s->rec[b].key == w)
-			mm_panic(c, f, l,
-				 "forged handle: this owned handle was made from a borrow's words; "
-				 "only mm_new and mm_take hand out ownership");
+	if (record_live(s, idx) && s->rec[idx].ek == gen)
+		mm_panic(c, f, l,
+			 "forged handle: this owned handle was made from a borrow's words; "
+			 "only mm_new and mm_take hand out ownership");
 	mm_panic(c, f, l,
 		 "use after drop: this handle names an object that was dropped "
 		 "(handle generation %u, object generation %u)",
@@ -258,28 +282,34 @@ void own_bad_type(struct mm_ctx *c, const struct mm_type *have, const struct mm_
 	mm_panic(c, f, l, "type mismatch: the object is a %s, not a %s", have->name, want->name);
 }
 
-void own_not_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule,
+void own_not_owner(struct mm_ctx *c, uint64_t w, const struct mm_hdr *obj, const char *rule,
 		   const char *action, const char *f, int l)
 {
-	const struct own_entry *e = &OWN_TAB(c)[idx];
-	if (e->gen != gen)
-		own_use_after_drop(c, e, gen, f, l);
+	const struct own_entry *e = &OWN_TAB(c)[OWN_IDX(w)];
+	if (e->gen != OWN_GEN(w))
+		own_use_after_drop(c, w, f, l);
 	if (e->state != OWN_LOOSE)
 		own_use_after_move(c, f, l);
+	if (e->obj != obj)
+		mm_panic(c, f, l,
+			 "forged handle: this owned handle's words name another object; only "
+			 "mm_new and mm_take hand out ownership");
 	own_borrowed(c, e, rule, action, f, l);
 }
 
-void own_bad_borrow(struct mm_ctx *c, uint64_t key, uint32_t b, bool mut, const char *what,
-		    const char *f, int l)
+/* Epochs only grow (until a record retires), so a borrow's epoch tells
+ * an ended borrow (behind the record's) from one never handed out. */
+void own_bad_borrow(struct mm_ctx *c, uint64_t w, bool mut, const char *what, const char *f,
+		    int l)
 {
 	const struct own_side *s = OWN_SIDE(c);
-	if (OWN_IDX(key) == 0)
+	uint32_t b = OWN_IDX(w), epoch = OWN_GEN(w) >> 1;
+	if (b == 0)
 		own_bad_index(c, 0, f, l);
-	if (b == 0 || b >= s->cap)
+	if (b >= s->cap || epoch > s->rec[b].ek >> 1)
 		mm_panic(c, f, l, "forged borrow: %s was given a borrow no mm_borrow handed out",
 			 what);
-	uint64_t live = s->rec[b].key;
-	if (OWN_IDX(live) == OWN_IDX(key) && OWN_KEY_EPOCH(live) == OWN_KEY_EPOCH(key))
+	if (epoch == s->rec[b].ek >> 1)
 		mm_panic(c, f, l, "borrow kind: %s was given a %s borrow's words as a %s borrow",
 			 what, mut ? "shared" : "mutable", mut ? "mutable" : "shared");
 	own_ended(c, what, f, l);

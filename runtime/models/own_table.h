@@ -3,9 +3,11 @@
  * The generation table (entry 0 is never used, so index 0 is the null
  * handle; free entries form a list threaded through their obj field), the
  * borrow records (one per live borrow, keyed by an epoch) and each entry's
- * allocating site.  A slot holds a handle, the same eight bytes a pointer
- * takes in the other models.  Every own_* below that reports a broken rule
- * does not return.
+ * allocating site.  A strong slot holds the child's address, as in the
+ * other models (a live object's strong slots name live objects, so no
+ * slot read needs a check), and a weak slot a weak handle's word, eight
+ * bytes either way.  Every own_* below that reports a broken rule does not
+ * return.
  */
 #ifndef MM_MODELS_OWN_TABLE_H
 #define MM_MODELS_OWN_TABLE_H
@@ -60,41 +62,44 @@ _Static_assert(offsetof(struct own_entry, borrow) == offsetof(struct own_entry, 
  * carries, so a null handle fails the generation check. */
 #define OWN_NULL_GEN UINT32_MAX
 
-struct own_slot {
-	uint32_t idx, gen;
-};
-
-_Static_assert(sizeof(struct own_slot) == sizeof(void *), "a slot is one word in every model");
+/* Under own the header's aux word is the object's entry index: a strong
+ * slot holds the child's address, as under manual, and the walks that
+ * need the entry (a drop retires it) find it from the object. */
+#define OWN_ENTRY_OF(c, h) (&OWN_TAB(c)[((const struct mm_hdr *)(h))->aux])
 
 /* The entry's generation is retired, never reused, once it reaches
  * OWN_GEN_LAST: a 32-bit generation would otherwise wrap after 2^32
  * reuses of one entry and a stale handle would name a live object again. */
 #define OWN_GEN_LAST (UINT32_MAX - 1)
 
-/* Handle words.  An owned handle and a slot are idx | gen << 32; a weak
- * handle is idx | ~gen << 32, so a weak handle's words reinterpreted as an
- * owner fail the generation check; a borrow is idx | epoch << 32 plus the
- * index of its borrow record, and carries no generation at all. */
+/* Handle words.  An owned handle's is idx | gen << 32, and a weak
+ * handle's (also what a weak slot holds) idx | ~gen << 32, so a weak
+ * handle's words passed off as an owner fail the generation check.  A
+ * borrow's is its record's index | epoch << 32 (the epoch's bit 0 is the
+ * kind), and carries no generation at all.  An owned handle also
+ * carries the object's address, which the check vouches for; a borrow's
+ * record holds it. */
 #define OWN_WORD(idx, gen) ((uint64_t)(uint32_t)(idx) | (uint64_t)(uint32_t)(gen) << 32)
 #define OWN_IDX(w) ((uint32_t)(w))
 #define OWN_GEN(w) ((uint32_t)((w) >> 32))
 
-/* One live borrow, or a free record.  key is the handle's first word
- * while live (object index, epoch, kind bit) and the epoch alone (index 0,
- * which no live handle carries) while free; ending a borrow moves the
- * epoch on, so every copy of an ended borrow is caught.  A borrow taken
- * through another (mm_get, mm_get_mut) names it as parent, and the parent
- * cannot end while it has kids: a child borrow never outlives its
- * parent's, which is what keeps a strong cycle from being built. */
+/* One live borrow, or a free record.  While live, obj is the borrowed
+ * object and ek the borrow handle's epoch (with the kind bit); ending it
+ * moves the epoch on, so every copy of an ended borrow is caught.  A
+ * borrow taken through another (mm_get, mm_get_mut) names it as parent,
+ * and the parent cannot end while it has kids: a child borrow never
+ * outlives its parent's, which is what keeps a strong cycle from being
+ * built.  A free record has kids 0 and an even epoch. */
 struct own_borrow {
-	uint64_t key;
+	struct mm_hdr *obj;
+	uint32_t ek;     /* epoch, even; bit 0: OWN_KIND_MUT */
 	uint32_t parent; /* the next free record while free */
 	uint32_t kids;   /* live borrows taken through this one */
+	uint32_t spare;
 };
 
-#define OWN_KIND_MUT 1u           /* bit 0 of the epoch: a mutable borrow */
-#define OWN_EPOCH_STEP 2u         /* epochs are even; bit 0 is the kind */
-#define OWN_KEY_EPOCH(k) ((k) & 0xfffffffe00000000u)
+#define OWN_KIND_MUT 1u   /* bit 0 of the epoch: a mutable borrow */
+#define OWN_EPOCH_STEP 2u /* epochs are even; bit 0 is the kind */
 
 /* Under own the header's type word holds the type id in its low half and
  * the allocating site's id in its high half (OWN_TYPE_OF, OWN_SITE_OF), so
@@ -123,7 +128,12 @@ struct own_side {
 	uint64_t *site_keys; /* site id -> OWN_SITE word; [0] is unknown */
 	uint32_t nsites, site_cap;
 	struct own_site_cache cache[OWN_SITE_CACHE];
+	/* per type id below OWN_MASK_TYPES: which of slots 0..15 are strong
+	 * (low half) and which weak (high half); 0 until the types are bound,
+	 * and for the rest the slot check reads the type table */
+	uint32_t masks[64];
 };
+enum { OWN_MASK_TYPES = 64 };
 
 #define OWN_SIDE(c) ((struct own_side *)(c)->m_table - 1)
 _Static_assert(sizeof(struct own_side) % 16 == 0, "the entries after the side tables stay aligned");
@@ -149,15 +159,16 @@ void own_check_leaks(struct mm_ctx *c);
 /* Under AddressSanitizer: name the rule when ASan reports a payload used
  * outside its borrow (the model's init). */
 int own_init(struct mm_ctx *c, char *err, size_t errlen);
+/* The workload bound its types: the slot masks (the model's bind). */
+void own_bind(struct mm_ctx *c);
 
 _Noreturn void own_bad_index(struct mm_ctx *c, uint32_t idx, const char *f, int l);
 /* A handle that is not the owner of a live, unborrowed object: null, use
  * after drop, use after move, or borrowed (rule and action name what the
  * caller was doing, as for own_borrowed). */
-_Noreturn void own_not_owner(struct mm_ctx *c, uint32_t idx, uint32_t gen, const char *rule,
-			     const char *action, const char *f, int l);
-_Noreturn void own_use_after_drop(struct mm_ctx *c, const struct own_entry *e, uint32_t gen,
-				  const char *f, int l);
+_Noreturn void own_not_owner(struct mm_ctx *c, uint64_t w, const struct mm_hdr *obj,
+			     const char *rule, const char *action, const char *f, int l);
+_Noreturn void own_use_after_drop(struct mm_ctx *c, uint64_t w, const char *f, int l);
 _Noreturn void own_use_after_move(struct mm_ctx *c, const char *f, int l);
 _Noreturn void own_self_move(struct mm_ctx *c, const char *f, int l);
 _Noreturn void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const char *rule,
@@ -166,8 +177,8 @@ _Noreturn void own_cannot_share(struct mm_ctx *c, const struct own_entry *e, con
 				int l);
 _Noreturn void own_ended(struct mm_ctx *c, const char *what, const char *f, int l);
 /* A borrow handle that names no live borrow record of its kind. */
-_Noreturn void own_bad_borrow(struct mm_ctx *c, uint64_t key, uint32_t b, bool mut,
-			      const char *what, const char *f, int l);
+_Noreturn void own_bad_borrow(struct mm_ctx *c, uint64_t w, bool mut, const char *what,
+			      const char *f, int l);
 /* A borrow ended while borrows taken through it are live. */
 _Noreturn void own_outlived(struct mm_ctx *c, const struct own_borrow *r, const char *f, int l);
 _Noreturn void own_bad_slot(struct mm_ctx *c, const struct mm_type *t, unsigned slot,
@@ -175,42 +186,29 @@ _Noreturn void own_bad_slot(struct mm_ctx *c, const struct mm_type *t, unsigned 
 _Noreturn void own_bad_type(struct mm_ctx *c, const struct mm_type *have,
 			    const struct mm_type *want, const char *f, int l);
 
-static inline const struct mm_type *own_type(const struct mm_ctx *c, const struct own_entry *e)
+static inline const struct mm_type *own_type(const struct mm_ctx *c, const struct mm_hdr *h)
 {
-	return &c->types[OWN_TYPE_OF((const struct mm_hdr *)e->obj)];
-}
-
-/* The header's aux word under own: which of slots 0..15 are strong (low
- * half) and which are weak (high half), so the common slot check reads
- * the header it is about to use anyway instead of the type table. */
-static inline uint32_t own_slot_masks(const struct mm_type *t)
-{
-	uint64_t all = t->nslots >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << t->nslots) - 1;
-	uint32_t strong = (uint32_t)(mm_type_strong(t) & 0xffff);
-	uint32_t weak = (uint32_t)(t->weak & all & 0xffff);
-	return strong | weak << 16;
+	return &c->types[OWN_TYPE_OF(h)];
 }
 
 /* The slot exists and is of the kind asked for (strong or weak). */
-static inline void own_check_slot(struct mm_ctx *c, const struct own_entry *e, unsigned slot,
+static inline void own_check_slot(struct mm_ctx *c, const struct mm_hdr *h, unsigned slot,
 				  bool weak, const char *f, int l)
 {
-	if (__builtin_expect(slot < 16, 1)) {
-		uint32_t masks = ((const struct mm_hdr *)e->obj)->aux;
-		if (__builtin_expect((masks >> (slot + (weak ? 16 : 0))) & 1, 1))
-			return;
-	} else {
-		const struct mm_type *t = own_type(c, e);
-		if (slot < t->nslots && ((t->weak >> slot) & 1) == weak)
-			return;
-	}
-	own_bad_slot(c, own_type(c, e), slot, weak, f, l);
+	uint32_t tid = OWN_TYPE_OF(h);
+	if (__builtin_expect(tid < OWN_MASK_TYPES && slot < 16, 1) &&
+	    __builtin_expect((OWN_SIDE(c)->masks[tid] >> (slot + (weak ? 16 : 0))) & 1, 1))
+		return;
+	const struct mm_type *t = own_type(c, h);
+	if (__builtin_expect(slot < t->nslots && ((t->weak >> slot) & 1) == weak, 1))
+		return;
+	own_bad_slot(c, t, slot, weak, f, l);
 }
 
-static inline void own_check_type(struct mm_ctx *c, const struct own_entry *e,
+static inline void own_check_type(struct mm_ctx *c, const struct mm_hdr *h,
 				  const struct mm_type *want, const char *f, int l)
 {
-	const struct mm_type *t = own_type(c, e);
+	const struct mm_type *t = own_type(c, h);
 	if (__builtin_expect(t->id != want->id, 0))
 		own_bad_type(c, t, want, f, l);
 }

@@ -1,10 +1,10 @@
 /* tree_free.h — freeing an owned subtree without recursion, for every
  * model that frees by hand (manual, rc and own).
  *
- * One walk, tree_free_walk, over three kinds of node: a plain pointer
- * (manual), a counted pointer (rc: a child is visited only when its count
- * drops to zero) and a handle into the own model's table (each entry is
- * checked unborrowed and retired, which makes every stale handle a caught
+ * One walk, tree_free_walk, over three kinds of node, each an object's
+ * address: plain (manual), counted (rc: a child is visited only when its
+ * count drops to zero) and own's (each object's table entry is checked
+ * unborrowed and retired, which makes every stale handle a caught
  * error).  The kind is a constant at every call, so each instantiation
  * compiles to the walk written for that model alone.  Workload builds
  * instantiate it with their own const type table (MM_FREE_TREE_FN in the
@@ -33,7 +33,7 @@
 enum tree_kind {
 	TREE_PTR,     /* manual: a slot holds the child's address */
 	TREE_COUNTED, /* rc: the same, and the child's header counts owners */
-	TREE_OWN,     /* own: a slot holds a handle {index, generation} */
+	TREE_OWN,     /* own: the same, and each object's table entry is retired */
 };
 
 enum { TREE_STACK_SLOTS = 256 };
@@ -44,8 +44,7 @@ typedef uint64_t __attribute__((may_alias)) tree_word;
 _Static_assert(sizeof(void *) == sizeof(tree_word), "a slot is one word in every model");
 
 /* The O(1)-space fallback: pointer reversal (tree_free.c).  node is an
- * object address, or a table index under TREE_OWN; file:line is the
- * drop's, for own's reports. */
+ * object address; file:line is the drop's, for own's reports. */
 void tree_reverse_free(struct mm_ctx *c, uintptr_t node, enum tree_kind kind, const char *f,
 		       int l);
 
@@ -55,18 +54,10 @@ void tree_free_manual(struct mm_ctx *c, uintptr_t root, const char *f, int l);
 void tree_free_rc(struct mm_ctx *c, uintptr_t root, const char *f, int l);
 void tree_free_own(struct mm_ctx *c, uintptr_t root, const char *f, int l);
 
-/* The child a slot word names (0: none): the address, or the index. */
-static inline __attribute__((always_inline)) uintptr_t tree_child(tree_word word,
-								   const enum tree_kind kind)
+/* The object a node (a strong slot's word) names; 0 is none. */
+static inline __attribute__((always_inline)) struct mm_hdr *tree_obj(uintptr_t node)
 {
-	return kind == TREE_OWN ? (uintptr_t)(uint32_t)word : (uintptr_t)word;
-}
-
-/* The object a node names. */
-static inline __attribute__((always_inline)) struct mm_hdr *
-tree_obj(const struct mm_ctx *c, uintptr_t node, const enum tree_kind kind)
-{
-	return kind == TREE_OWN ? OWN_TAB(c)[node].obj : (struct mm_hdr *)node;
+	return (struct mm_hdr *)node;
 }
 
 /* The subtree free specialised to a workload's types: the model header
@@ -89,15 +80,12 @@ tree_free_walk(struct mm_ctx *c, uintptr_t root, const struct mm_type *types, ui
 
 	for (;;) {
 		struct own_entry *e = NULL;
-		struct mm_hdr *h;
+		struct mm_hdr *h = tree_obj(node);
 		if (kind == TREE_OWN) {
-			e = &OWN_TAB(c)[node];
+			e = OWN_ENTRY_OF(c, h);
 			/* the root is checked by the drop; every other node here */
 			if (__builtin_expect(OWN_META_BORROW(e->meta) != 0, 0))
 				own_check_unborrowed(c, e, f, l);
-			h = e->obj;
-		} else {
-			h = (struct mm_hdr *)node;
 		}
 		/* own keeps the allocating site in the type word's high half */
 		const struct mm_type *t =
@@ -107,7 +95,7 @@ tree_free_walk(struct mm_ctx *c, uintptr_t root, const struct mm_type *types, ui
 		/* unrolled, so a workload's constant slot count leaves no loop */
 		_Pragma("GCC unroll 8")
 		for (unsigned i = t->nslots; i-- > 0;) {
-			uintptr_t child = tree_child(s[i], kind);
+			uintptr_t child = (uintptr_t)s[i];
 			if (child == 0 || ((t->weak >> i) & 1))
 				continue;
 			if (kind == TREE_COUNTED && --((struct mm_hdr *)child)->aux != 0) {
@@ -127,7 +115,7 @@ tree_free_walk(struct mm_ctx *c, uintptr_t root, const struct mm_type *types, ui
 			next = child;
 		}
 		size_t size = mm_type_size(t, sizeof(struct mm_hdr));
-		void *obj = kind == TREE_OWN ? own_retire(c, (uint32_t)node, e) : (void *)h;
+		void *obj = kind == TREE_OWN ? own_retire(c, h->aux, e) : (void *)h;
 		freed++;
 		bytes += size;
 		if (__builtin_expect(direct, 1))

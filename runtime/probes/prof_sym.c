@@ -1,15 +1,18 @@
 /* prof_sym.c — loaded objects (dl_iterate_phdr) and their ELF symbols.
  *
- * A file is mapped read-only, its section headers checked against its
- * size before any table is read, and unmapped again; what is kept is
- * copied into probe memory. */
+ * Only the objects asked about are read.  A file is mapped privately (so
+ * copy-on-write), its section headers checked against its size before
+ * any table is read; it stays mapped while the names point into it.  What
+ * is kept of a symbol table is its function symbols, sorted by a stable
+ * radix sort on their addresses (no callback per comparison, no malloc);
+ * a symbol version is cut from every name of a string table at once, by
+ * writing a NUL over each '@' of the table. */
 #include "prof_sym.h"
 
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,7 +21,7 @@
 #include "probe_mem.h"
 
 struct elf_file {
-	const unsigned char *base;
+	unsigned char *base;
 	size_t size;
 };
 
@@ -30,7 +33,7 @@ static int elf_open(const char *path, struct elf_file *f)
 	struct stat st;
 	void *p = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(Elf64_Ehdr))
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return -1;
@@ -48,7 +51,9 @@ static int elf_open(const char *path, struct elf_file *f)
 
 static void elf_close(struct elf_file *f)
 {
-	munmap((void *)f->base, f->size);
+	if (f->base != NULL)
+		munmap(f->base, f->size);
+	f->base = NULL;
 }
 
 static const Elf64_Shdr *elf_sections(const struct elf_file *f, unsigned *n)
@@ -65,7 +70,7 @@ static bool elf_in(const struct elf_file *f, uint64_t off, uint64_t len)
 
 /* The symbol table of a type, with its strings; false when absent. */
 static bool elf_table(const struct elf_file *f, uint32_t type, const Elf64_Sym **sym, size_t *n,
-		      const char **str, size_t *str_len)
+		      char **str, size_t *str_len)
 {
 	unsigned ns;
 	const Elf64_Shdr *sh = elf_sections(f, &ns);
@@ -79,7 +84,7 @@ static bool elf_table(const struct elf_file *f, uint32_t type, const Elf64_Sym *
 			continue;
 		*sym = (const void *)(f->base + sh[i].sh_offset);
 		*n = sh[i].sh_size / sizeof(Elf64_Sym);
-		*str = (const char *)(f->base + s->sh_offset);
+		*str = (char *)(f->base + s->sh_offset);
 		*str_len = s->sh_size;
 		return true;
 	}
@@ -89,6 +94,8 @@ static bool elf_table(const struct elf_file *f, uint32_t type, const Elf64_Sym *
 /* /usr/lib/debug/.build-id/xx/yyyy.debug for the file's build id. */
 static bool elf_debug_path(const struct elf_file *f, char *out, size_t len)
 {
+	static const char dir[] = "/usr/lib/debug/.build-id/", hex[] = "0123456789abcdef",
+			  ext[] = ".debug";
 	unsigned ns;
 	const Elf64_Shdr *sh = elf_sections(f, &ns);
 	for (unsigned i = 0; i < ns; i++) {
@@ -102,10 +109,18 @@ static bool elf_debug_path(const struct elf_file *f, char *out, size_t len)
 			if (d > end || (size_t)(end - d) < desc)
 				break;
 			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_descsz >= 2 && nh->n_descsz <= 64) {
-				size_t at = (size_t)snprintf(out, len, "/usr/lib/debug/.build-id/%02x/", d[0]);
-				for (unsigned k = 1; k < nh->n_descsz && at + 3 < len; k++)
-					at += (size_t)snprintf(out + at, len - at, "%02x", d[k]);
-				snprintf(out + at, len - at, ".debug");
+				/* the longest: 25 + 3 + 126 + 7 bytes */
+				if (len < sizeof dir + 3 + 2 * nh->n_descsz + sizeof ext)
+					return false;
+				memcpy(out, dir, sizeof dir - 1);
+				size_t at = sizeof dir - 1;
+				for (unsigned k = 0; k < nh->n_descsz; k++) {
+					out[at++] = hex[d[k] >> 4];
+					out[at++] = hex[d[k] & 15];
+					if (k == 0)
+						out[at++] = '/';
+				}
+				memcpy(out + at, ext, sizeof ext);
 				return true;
 			}
 			p = d + desc;
@@ -123,7 +138,7 @@ struct plt {
 	size_t n;
 	const Elf64_Sym *sym;
 	size_t nsym;
-	const char *str;
+	char *str;
 	size_t str_len;
 };
 
@@ -172,7 +187,7 @@ static bool elf_plt(const struct elf_file *f, struct plt *p)
 		.n = rela->sh_size / sizeof(Elf64_Rela),
 		.sym = (const void *)(f->base + dsym->sh_offset),
 		.nsym = dsym->sh_size / sizeof(Elf64_Sym),
-		.str = (const char *)f->base + dstr->sh_offset,
+		.str = (char *)f->base + dstr->sh_offset,
 		.str_len = dstr->sh_size,
 	};
 	uint64_t room = sec ? sec->sh_size : plt->sh_size - PLT_ENTRY;
@@ -181,137 +196,189 @@ static bool elf_plt(const struct elf_file *f, struct plt *p)
 	return true;
 }
 
-static int by_address(const void *a, const void *b)
+/* How much of a string table holds terminated strings: a name at an
+ * offset below this ends inside the table.  Asked before the versions are
+ * cut, which write NULs. */
+static size_t terminated_end(const char *str, size_t len)
 {
-	const struct psym *x = a, *y = b;
-	return (x->lo > y->lo) - (x->lo < y->lo);
+	if (len == 0 || str[len - 1] == '\0')
+		return len;
+	const char *nul = memrchr(str, '\0', len);
+	return nul ? (size_t)(nul - str) + 1 : 0;
 }
 
-/* A copy of s without its symbol version ("cfree@GLIBC_2.2.5" is cfree). */
-static uint32_t keep_string(struct psym_object *o, const char *s)
+/* Cut the version from every name of the table: cutting each name at its
+ * first '@' is writing a NUL over every '@'. */
+static void cut_versions(char *str, size_t len)
 {
-	size_t n = strcspn(s, "@");
-	if (n == 0 || o->str_len + n + 1 > o->str_bytes)
+	char *end = str + len;
+	for (char *p = str; (p = memchr(p, '@', (size_t)(end - p))) != NULL; p++)
+		*p = '\0';
+}
+
+static const char *name_or_null(const char *s)
+{
+	return *s != '\0' ? s : NULL;
+}
+
+/* Sort o's symbols by address, aliases kept in their order: least
+ * significant digit first, over the digits in which the addresses differ
+ * (two passes for an object of up to 4 MiB of code). */
+enum { RADIX_BITS = 11, RADIX = 1 << RADIX_BITS };
+
+static int sort_by_address(struct psym_object *o, uintptr_t min, uintptr_t max)
+{
+	size_t n = o->nsym;
+	bool sorted = true;
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = o->sym[i - 1].lo <= o->sym[i].lo;
+	if (sorted)
 		return 0;
-	memcpy(o->str + o->str_len, s, n);
-	o->str[o->str_len + n] = '\0';
-	o->str_len += n + 1;
-	return (uint32_t)(o->str_len - n - 1);
+	struct psym *tmp = probe_mem_map(o->sym_bytes);
+	if (tmp == NULL)
+		return -1;
+	struct psym *src = o->sym, *dst = tmp;
+	uintptr_t range = max - min;
+	for (unsigned shift = 0; shift < 64 && (range >> shift) != 0; shift += RADIX_BITS) {
+		size_t at[RADIX] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			at[((src[i].lo - min) >> shift) & (RADIX - 1)]++;
+		if (at[((src[0].lo - min) >> shift) & (RADIX - 1)] == n)
+			continue; /* one digit for all: nothing moves */
+		size_t sum = 0;
+		for (unsigned d = 0; d < RADIX; d++) {
+			size_t c = at[d];
+			at[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[at[((src[i].lo - min) >> shift) & (RADIX - 1)]++] = src[i];
+		struct psym *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src == tmp) {
+		probe_mem_unmap(o->sym, o->sym_bytes);
+		o->sym = tmp;
+	} else {
+		probe_mem_unmap(tmp, o->sym_bytes);
+	}
+	return 0;
+}
+
+/* A global function between two of one file's functions is that file's. */
+static void fill_files(struct psym_object *o)
+{
+	const char *prev = NULL;
+	for (size_t i = 0; i < o->nsym;) {
+		if (o->sym[i].file != NULL) {
+			prev = o->sym[i].file;
+			i++;
+			continue;
+		}
+		size_t j = i + 1;
+		while (j < o->nsym && o->sym[j].file == NULL)
+			j++;
+		if (prev != NULL && j < o->nsym && strcmp(o->sym[j].file, prev) == 0)
+			for (size_t k = i; k < j; k++)
+				o->sym[k].file = prev;
+		i = j;
+	}
 }
 
 /* The function symbols of one table, relocated by base, and the PLT's
  * stubs (plt may be NULL), each named for the function it calls and
  * filed under PSYM_PLT_FILE. */
 static int load_table(struct psym_object *o, uintptr_t base, const Elf64_Sym *sym, size_t n,
-		      const char *str, size_t str_len, const struct plt *plt)
+		      char *str, size_t str_len, const struct plt *plt)
 {
-	size_t funcs = plt ? plt->n : 0, bytes = 1 + sizeof PSYM_PLT_FILE;
-	if (plt)
-		bytes += plt->str_len;
-	for (size_t i = 0; i < n; i++) {
-		unsigned t = ELF64_ST_TYPE(sym[i].st_info);
-		if ((t == STT_FUNC || t == STT_FILE) && sym[i].st_name < str_len) {
-			funcs += t == STT_FUNC && sym[i].st_shndx != SHN_UNDEF;
-			bytes += strnlen(str + sym[i].st_name, str_len - sym[i].st_name) + 1;
-		}
-	}
-	o->sym_bytes = (funcs ? funcs : 1) * sizeof *o->sym;
-	o->str_bytes = bytes;
+	size_t cap = n + (plt ? plt->n : 0);
+	o->sym_bytes = (cap ? cap : 1) * sizeof *o->sym;
 	o->sym = probe_mem_map(o->sym_bytes);
-	o->str = probe_mem_map(o->str_bytes);
-	if (o->sym == NULL || o->str == NULL)
+	if (o->sym == NULL)
 		return -1;
-	o->str_len = 1;
-	uint32_t file = 0;
+	/* both asked before any cut: the two may be one table */
+	size_t ok = terminated_end(str, str_len);
+	size_t plt_ok = plt != NULL ? terminated_end(plt->str, plt->str_len) : 0;
+	cut_versions(str, str_len);
+	uintptr_t min = UINTPTR_MAX, max = 0;
+	const char *file = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const Elf64_Sym *s = &sym[i];
-		unsigned t = ELF64_ST_TYPE(s->st_info);
-		if (s->st_name >= str_len || strnlen(str + s->st_name, str_len - s->st_name) ==
-						     str_len - s->st_name)
+		if (s->st_name >= ok)
 			continue; /* a name that is not terminated inside the table */
+		unsigned t = ELF64_ST_TYPE(s->st_info);
 		if (t == STT_FILE) {
-			file = keep_string(o, str + s->st_name);
+			file = name_or_null(str + s->st_name);
 			continue;
 		}
-		if (t != STT_FUNC || s->st_shndx == SHN_UNDEF || o->nsym == funcs)
+		if (t != STT_FUNC || s->st_shndx == SHN_UNDEF)
 			continue;
 		struct psym *p = &o->sym[o->nsym++];
 		p->lo = base + s->st_value;
 		p->hi = p->lo + s->st_size;
-		p->name = keep_string(o, str + s->st_name);
-		p->file = ELF64_ST_BIND(s->st_info) == STB_LOCAL ? file : 0;
+		p->name = name_or_null(str + s->st_name);
+		p->file = ELF64_ST_BIND(s->st_info) == STB_LOCAL ? file : NULL;
+		min = p->lo < min ? p->lo : min;
+		max = p->lo > max ? p->lo : max;
 	}
-	uint32_t plt_file = plt && plt->n ? keep_string(o, PSYM_PLT_FILE) : 0;
-	for (size_t i = 0; plt && i < plt->n && o->nsym < funcs; i++) {
-		size_t k = ELF64_R_SYM(plt->rela[i].r_info);
-		if (k >= plt->nsym || plt->sym[k].st_name >= plt->str_len)
-			continue;
-		const char *name = plt->str + plt->sym[k].st_name;
-		if (strnlen(name, plt->str_len - plt->sym[k].st_name) ==
-		    plt->str_len - plt->sym[k].st_name)
-			continue;
-		struct psym *p = &o->sym[o->nsym++];
-		p->lo = base + plt->addr + i * PLT_ENTRY;
-		p->hi = p->lo + PLT_ENTRY;
-		p->name = keep_string(o, name);
-		p->file = plt_file;
-	}
-	qsort(o->sym, o->nsym, sizeof *o->sym, by_address);
-	/* a global function between two of one file's functions is that file's */
-	uint32_t prev = 0;
-	for (size_t i = 0; i < o->nsym; i++) {
-		if (o->sym[i].file != 0) {
-			prev = o->sym[i].file;
-			continue;
+	if (plt != NULL && plt->n > 0) {
+		cut_versions(plt->str, plt->str_len);
+		for (size_t i = 0; i < plt->n; i++) {
+			size_t k = ELF64_R_SYM(plt->rela[i].r_info);
+			if (k >= plt->nsym || plt->sym[k].st_name >= plt_ok)
+				continue;
+			struct psym *p = &o->sym[o->nsym++];
+			p->lo = base + plt->addr + i * PLT_ENTRY;
+			p->hi = p->lo + PLT_ENTRY;
+			p->name = name_or_null(plt->str + plt->sym[k].st_name);
+			p->file = PSYM_PLT_FILE;
+			min = p->lo < min ? p->lo : min;
+			max = p->lo > max ? p->lo : max;
 		}
-		size_t j = i + 1;
-		while (j < o->nsym && o->sym[j].file == 0)
-			j++;
-		if (prev != 0 && j < o->nsym && strcmp(o->str + o->sym[j].file, o->str + prev) == 0)
-			o->sym[i].file = prev;
 	}
+	if (sort_by_address(o, min, max) != 0)
+		return -1;
+	fill_files(o);
 	return 0;
 }
 
-static int load_object(struct psym_object *o, uintptr_t base)
+static int load_object(struct psym_object *o)
 {
 	const char *path = o->path[0] ? o->path : "/proc/self/exe";
-	struct elf_file f, dbg;
+	struct elf_file f, dbg = { 0 };
 	if (elf_open(path, &f) != 0)
 		return 0; /* no file (the vdso), or not one we can read: no symbols */
+	o->elf = (struct psym_file){ f.base, f.size };
 	const Elf64_Sym *sym;
 	size_t n, str_len;
-	const char *str;
+	char *str;
 	char dpath[PSYM_PATH];
-	int rc = 0;
 	struct plt plt;
 	const struct plt *pp = elf_plt(&f, &plt) ? &plt : NULL;
 	if (elf_debug_path(&f, dpath, sizeof dpath) && elf_open(dpath, &dbg) == 0) {
 		if (elf_table(&dbg, SHT_SYMTAB, &sym, &n, &str, &str_len)) {
-			rc = load_table(o, base, sym, n, str, str_len, pp);
-			elf_close(&dbg);
-			elf_close(&f);
+			o->debug = (struct psym_file){ dbg.base, dbg.size };
+			int rc = load_table(o, o->base, sym, n, str, str_len, pp);
+			if (pp == NULL) {
+				/* no name points into the file itself */
+				elf_close(&f);
+				o->elf = (struct psym_file){ NULL, 0 };
+			}
 			return rc;
 		}
 		elf_close(&dbg);
 	}
 	if (elf_table(&f, SHT_SYMTAB, &sym, &n, &str, &str_len) ||
 	    elf_table(&f, SHT_DYNSYM, &sym, &n, &str, &str_len))
-		rc = load_table(o, base, sym, n, str, str_len, pp);
-	elf_close(&f);
-	return rc;
+		return load_table(o, o->base, sym, n, str, str_len, pp);
+	return 0;
 }
-
-struct walk {
-	struct psym_map *m;
-	uintptr_t base[PSYM_MAX_OBJECTS];
-};
 
 static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	(void)size;
-	struct walk *w = arg;
-	struct psym_map *m = w->m;
+	struct psym_map *m = arg;
 	if (m->n == PSYM_MAX_OBJECTS)
 		return 1;
 	struct psym_object *o = &m->obj[m->n];
@@ -330,30 +397,48 @@ static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 	}
 	if (o->hi == 0)
 		return 0;
-	w->base[m->n++] = info->dlpi_addr;
+	o->base = info->dlpi_addr;
+	m->n++;
 	return 0;
 }
 
 int psym_load(struct psym_map *m)
 {
-	struct walk w = { .m = m };
 	m->n = 0;
-	dl_iterate_phdr(note_object, &w);
-	for (unsigned i = 0; i < m->n; i++) {
-		if (load_object(&m->obj[i], w.base[i]) != 0) {
-			psym_free(m);
-			return -1;
-		}
+	dl_iterate_phdr(note_object, m);
+	return 0;
+}
+
+static void drop_symbols(struct psym_object *o)
+{
+	probe_mem_unmap(o->sym, o->sym_bytes);
+	o->sym = NULL;
+	o->nsym = o->sym_bytes = 0;
+	struct elf_file f = { o->elf.base, o->elf.size }, d = { o->debug.base, o->debug.size };
+	elf_close(&f);
+	elf_close(&d);
+	o->elf = o->debug = (struct psym_file){ NULL, 0 };
+}
+
+int psym_read(struct psym_map *m, const struct psym_object *which)
+{
+	if (which < m->obj || which >= m->obj + m->n)
+		return 0;
+	struct psym_object *o = &m->obj[which - m->obj];
+	if (o->read)
+		return 0;
+	o->read = true;
+	if (load_object(o) != 0) {
+		drop_symbols(o);
+		return -1;
 	}
 	return 0;
 }
 
 void psym_free(struct psym_map *m)
 {
-	for (unsigned i = 0; i < m->n; i++) {
-		probe_mem_unmap(m->obj[i].sym, m->obj[i].sym_bytes);
-		probe_mem_unmap(m->obj[i].str, m->obj[i].str_bytes);
-	}
+	for (unsigned i = 0; i < m->n; i++)
+		drop_symbols(&m->obj[i]);
 	m->n = 0;
 }
 
@@ -363,11 +448,6 @@ const struct psym_object *psym_object_of(const struct psym_map *m, uintptr_t pc)
 		if (pc >= m->obj[i].lo && pc < m->obj[i].hi)
 			return &m->obj[i];
 	return NULL;
-}
-
-static const char *name_of(const struct psym_object *o, uint32_t at)
-{
-	return at ? o->str + at : NULL;
 }
 
 void psym_find(const struct psym_map *m, uintptr_t pc, struct psym_hit *hit)
@@ -387,17 +467,17 @@ void psym_find(const struct psym_map *m, uintptr_t pc, struct psym_hit *hit)
 			hi = mid;
 	}
 	if (lo < o->nsym)
-		hit->after = name_of(o, o->sym[lo].name);
+		hit->after = o->sym[lo].name;
 	if (lo == 0)
 		return;
 	const struct psym *s = &o->sym[lo - 1];
 	/* aliases share an address: any of them that covers pc will do */
 	for (size_t k = lo; k-- > 0 && o->sym[k].lo == s->lo;) {
 		if (pc < o->sym[k].hi) {
-			hit->name = name_of(o, o->sym[k].name);
-			hit->file = name_of(o, o->sym[k].file);
+			hit->name = o->sym[k].name;
+			hit->file = o->sym[k].file;
 			return;
 		}
 	}
-	hit->before = name_of(o, s->name);
+	hit->before = s->name;
 }

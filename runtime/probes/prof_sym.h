@@ -1,14 +1,20 @@
 /* prof_sym.h — which function of which loaded object holds an address.
  *
- * Read once, after a run: every object the process has loaded, and the
- * function symbols of its ELF file (the separate debug file named by its
- * build id when one is installed, which names glibc's internal malloc
- * functions; else the file's own symbol table; else its dynamic one).
- * A local function also carries its source file's name (the STT_FILE
- * before it), and so does a global one whose neighbours agree on it.
- * A PLT stub is named for the function it jumps to, in file PSYM_PLT_FILE.
- * Invariant: each object's symbols are sorted by address; all storage is
- * probe memory, so reading symbols disturbs no allocator under test. */
+ * Read after a run, in two steps: psym_load lists every object the
+ * process has loaded (cheap: no file is opened); psym_read reads the
+ * function symbols of one of them, only when an address in it must be
+ * named.  The symbols come from the object's ELF file (the separate debug
+ * file named by its build id when one is installed, which names glibc's
+ * internal malloc functions; else the file's own symbol table; else its
+ * dynamic one).  A local function also carries its source file's name
+ * (the STT_FILE before it), and so does a global one whose neighbours
+ * agree on it.  A PLT stub is named for the function it jumps to, in file
+ * PSYM_PLT_FILE.  A name is given without its symbol version
+ * ("cfree@GLIBC_2.2.5" is cfree).
+ * Invariant: a read object's symbols are sorted by address, aliases in
+ * their symbol table's order, PLT stubs last; names point into the
+ * object's file, mapped copy-on-write until psym_free; all other storage
+ * is probe memory, so reading symbols disturbs no allocator under test. */
 #ifndef MM_PROF_SYM_H
 #define MM_PROF_SYM_H
 
@@ -22,17 +28,23 @@
 
 struct psym {
 	uintptr_t lo, hi; /* [lo, hi): hi == lo when the size is unknown */
-	uint32_t name;    /* offsets into the object's strings */
-	uint32_t file;    /* 0: not known */
+	const char *name; /* NULL: none */
+	const char *file; /* NULL: not known */
+};
+
+struct psym_file {
+	void *base; /* a private mapping of the whole file, or NULL */
+	size_t size;
 };
 
 struct psym_object {
 	char path[PSYM_PATH]; /* as the loader names it; "" for the executable */
 	uintptr_t lo, hi;     /* its executable segments */
+	uintptr_t base;       /* where it is loaded (dlpi_addr) */
+	bool read;            /* psym_read has run on it */
 	struct psym *sym;
 	size_t nsym, sym_bytes;
-	char *str;            /* str[0] == '\0' */
-	size_t str_len, str_bytes;
+	struct psym_file elf, debug; /* what the names point into */
 };
 
 struct psym_map {
@@ -49,13 +61,18 @@ struct psym_hit {
 	const char *before, *after;
 };
 
-/* Read the symbols of every loaded object: 0, or -1 when no memory (the
- * map is then empty).  Objects whose files cannot be read are kept with
- * no symbols. */
+/* List the loaded objects, with no symbols yet: 0, or -1 (the map is then
+ * empty). */
 int psym_load(struct psym_map *m);
+/* Read the symbols of o (one of m's objects) unless already read: 0, or
+ * -1 when no memory (o then has none).  An object whose file cannot be
+ * read (the vdso) has no symbols: 0. */
+int psym_read(struct psym_map *m, const struct psym_object *o);
 void psym_free(struct psym_map *m);
+/* pc's object, and its function as far as the symbols read so far tell:
+ * read the object's symbols first (psym_read). */
 void psym_find(const struct psym_map *m, uintptr_t pc, struct psym_hit *hit);
-/* The object that holds pc's symbols, or NULL. */
+/* The object whose executable segments hold pc, or NULL. */
 const struct psym_object *psym_object_of(const struct psym_map *m, uintptr_t pc);
 
 #endif

@@ -1,7 +1,9 @@
 /* split.c — the rules that sort a program counter into a bucket.
  *
  * By object first (libgc, a preloaded malloc, an allocator plug-in, the
- * vdso), then, in libc and in mmlab itself, by function and source file.
+ * vdso), then, in libc and in mmlab itself, by function and source file:
+ * only those two objects' symbols are ever read, and only when a sample
+ * fell in them.
  * A function inlined into the workload counts as the workload's: the
  * sample sees the code, not the source it came from (callgrind's
  * function costs, which tools/check-figures.sh compares, see the same). */
@@ -167,12 +169,12 @@ static enum split_bucket in_libc(const struct psym_hit *h)
 	return SPLIT_MUTATOR;
 }
 
-static enum split_bucket classify(const struct psym_map *m, uintptr_t pc,
-				  const struct psym_object *alloc_obj, const char *alloc_file)
+/* What an object's code is, when its object alone says it; else whose
+ * functions must be looked at. */
+enum { BY_LIBC = SPLIT_NBUCKETS, BY_MMLAB };
+
+static int object_rule(const struct psym_object *o, const struct psym_object *alloc_obj)
 {
-	const struct psym_object *o = psym_object_of(m, pc);
-	if (o == NULL)
-		return SPLIT_MUTATOR;
 	const char *base = base_name(o->path);
 	if (strstr(base, "vdso") != NULL)
 		return SPLIT_PROBES; /* the clock */
@@ -183,13 +185,122 @@ static enum split_bucket classify(const struct psym_map *m, uintptr_t pc,
 		return SPLIT_ALLOCATOR; /* the malloc that serves the process (ASan's too) */
 	if (o == alloc_obj && o->path[0] != '\0')
 		return SPLIT_ALLOCATOR; /* a plug-in */
-	struct psym_hit h;
-	psym_find(m, pc, &h);
 	if (strncmp(base, "libc.so", 7) == 0)
-		return in_libc(&h);
+		return BY_LIBC;
 	if (o->path[0] == '\0')
-		return in_mmlab(&h, alloc_file);
+		return BY_MMLAB;
 	return SPLIT_MUTATOR;
+}
+
+/* The bucket of each function seen, by what psym_find said of it: the
+ * rules are a function of that alone, and a run's samples fall in a few
+ * dozen functions.  Open addressing; when full, nothing more is kept. */
+#define SPLIT_MEMO 1024u
+
+struct memo {
+	const struct psym_object *o; /* NULL: a free slot */
+	const char *name, *file, *before, *after;
+	int bucket;
+};
+
+/* Everything one split_fill needs, in probe memory: not the stack (which
+ * gc scans) nor the allocator. */
+struct split_work {
+	struct psym_map map;
+	signed char rule[PSYM_MAX_OBJECTS];
+	const struct alloc_ops *alloc;
+	const struct psym_object *alloc_obj;
+	const char *alloc_file;
+	bool alloc_file_known;
+	unsigned memo_used;
+	struct memo memo[SPLIT_MEMO];
+};
+
+static struct memo *memo_slot(struct split_work *w, const struct psym_object *o,
+			      const struct psym_hit *h)
+{
+	uintptr_t k = (uintptr_t)o ^ (uintptr_t)h->name * 31u ^ (uintptr_t)h->file * 131u ^
+		      (uintptr_t)h->before * 1031u ^ (uintptr_t)h->after * 8191u;
+	k ^= k >> 17;
+	k *= 0x9e3779b97f4a7c15u;
+	for (unsigned i = (unsigned)(k >> 40) % SPLIT_MEMO, n = 0; n < SPLIT_MEMO;
+	     i = (i + 1) % SPLIT_MEMO, n++) {
+		struct memo *e = &w->memo[i];
+		if (e->o == NULL || (e->o == o && e->name == h->name && e->file == h->file &&
+				     e->before == h->before && e->after == h->after))
+			return e;
+	}
+	return NULL;
+}
+
+/* The alloc ops' source file, which counts as allocator in mmlab itself. */
+static int alloc_file(struct split_work *w, const char **file)
+{
+	if (!w->alloc_file_known && w->alloc != NULL) {
+		uintptr_t fn = (uintptr_t)w->alloc->alloc;
+		if (w->alloc_obj != NULL && psym_read(&w->map, w->alloc_obj) != 0)
+			return -1;
+		struct psym_hit ah;
+		psym_find(&w->map, fn, &ah);
+		w->alloc_file = ah.file;
+	}
+	w->alloc_file_known = true;
+	*file = w->alloc_file;
+	return 0;
+}
+
+/* pc's bucket, or -1 when no memory to read the symbols. */
+static int classify(struct split_work *w, uintptr_t pc)
+{
+	const struct psym_object *o = psym_object_of(&w->map, pc);
+	if (o == NULL)
+		return SPLIT_MUTATOR;
+	int rule = w->rule[o - w->map.obj];
+	if (rule < SPLIT_NBUCKETS)
+		return rule;
+	if (psym_read(&w->map, o) != 0)
+		return -1;
+	struct psym_hit h;
+	psym_find(&w->map, pc, &h);
+	struct memo *e = memo_slot(w, o, &h);
+	if (e != NULL && e->o != NULL)
+		return e->bucket;
+	int bucket;
+	if (rule == BY_LIBC) {
+		bucket = in_libc(&h);
+	} else {
+		const char *file;
+		if (alloc_file(w, &file) != 0)
+			return -1;
+		bucket = in_mmlab(&h, file);
+	}
+	if (e != NULL && w->memo_used < SPLIT_MEMO * 3 / 4) {
+		*e = (struct memo){ o, h.name, h.file, h.before, h.after, bucket };
+		w->memo_used++;
+	}
+	return bucket;
+}
+
+/* Each sample's bucket counted; -1 when no memory to read the symbols. */
+static int count_samples(struct split_work *w, const uintptr_t *pcs, uint32_t n,
+			 uint64_t count[SPLIT_NBUCKETS])
+{
+	if (psym_load(&w->map) != 0)
+		return -1;
+	if (w->alloc != NULL)
+		w->alloc_obj = psym_object_of(&w->map, (uintptr_t)w->alloc->alloc);
+	for (unsigned i = 0; i < w->map.n; i++)
+		w->rule[i] = (signed char)object_rule(&w->map.obj[i], w->alloc_obj);
+	int rc = 0;
+	for (uint32_t i = 0; i < n && rc == 0; i++) {
+		int b = classify(w, pcs[i]);
+		if (b < 0)
+			rc = -1;
+		else
+			count[b]++;
+	}
+	psym_free(&w->map);
+	return rc;
 }
 
 void split_fill(const struct prof *p, const struct alloc_ops *alloc, bool collected,
@@ -198,28 +309,15 @@ void split_fill(const struct prof *p, const struct alloc_ops *alloc, bool collec
 	uint32_t n = atomic_load(&p->n);
 	if (p->pcs == NULL || n == 0)
 		return;
-	/* probe memory, not the stack (which gc scans) nor the allocator */
-	struct psym_map *map = probe_mem_map(sizeof *map);
-	if (map == NULL)
+	struct split_work *w = probe_mem_map(sizeof *w);
+	if (w == NULL)
 		return;
-	if (psym_load(map) != 0) {
-		probe_mem_unmap(map, sizeof *map);
-		return;
-	}
-	const struct psym_object *alloc_obj = NULL;
-	const char *alloc_file = NULL;
-	struct psym_hit ah;
-	if (alloc != NULL) {
-		uintptr_t fn = (uintptr_t)alloc->alloc;
-		alloc_obj = psym_object_of(map, fn);
-		psym_find(map, fn, &ah);
-		alloc_file = ah.file;
-	}
+	w->alloc = alloc;
 	uint64_t count[SPLIT_NBUCKETS] = { 0 };
-	for (uint32_t i = 0; i < n; i++)
-		count[classify(map, p->pcs[i], alloc_obj, alloc_file)]++;
-	psym_free(map);
-	probe_mem_unmap(map, sizeof *map);
+	int rc = count_samples(w, p->pcs, n, count);
+	probe_mem_unmap(w, sizeof *w);
+	if (rc != 0)
+		return;
 	if (collected) { /* Boehm is allocator and collector at once */
 		count[SPLIT_COLLECTOR] += count[SPLIT_ALLOCATOR];
 		count[SPLIT_ALLOCATOR] = 0;

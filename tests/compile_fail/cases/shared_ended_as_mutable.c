@@ -14,7 +14,7 @@ void f(struct mm_ctx *c, int x)
 	(void)x;
 	mm_ref r = mm_borrow(c, o);
 #ifdef MISUSE
-	mm_mut m = { r.mm_w_, r.mm_b_ };
+	mm_mut m = { r.mm_w_ };
 	mm_end_mut_of(c, o, m); /* ERROR HERE */
 #else
 	mm_end_of(c, o, r);
