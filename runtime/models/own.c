@@ -172,9 +172,8 @@ void own_bind(struct mm_ctx *c)
 		uint64_t all = t == NULL ? 0
 			       : t->nslots >= 64 ? ~(uint64_t)0
 						  : ((uint64_t)1 << t->nslots) - 1;
-		uint32_t strong = t ? (uint32_t)(mm_type_strong(t) & 0xffff) : 0;
-		uint32_t weak = t ? (uint32_t)(t->weak & all & 0xffff) : 0;
-		s->masks[i] = strong | weak << 16;
+		s->masks[i][0] = t ? mm_type_strong(t) & all : 0;
+		s->masks[i][1] = t ? t->weak & all : 0;
 	}
 }
 

@@ -128,10 +128,10 @@ struct own_side {
 	uint64_t *site_keys; /* site id -> OWN_SITE word; [0] is unknown */
 	uint32_t nsites, site_cap;
 	struct own_site_cache cache[OWN_SITE_CACHE];
-	/* per type id below OWN_MASK_TYPES: which of slots 0..15 are strong
-	 * (low half) and which weak (high half); 0 until the types are bound,
-	 * and for the rest the slot check reads the type table */
-	uint32_t masks[64];
+	/* per type id below OWN_MASK_TYPES: which slots are strong ([0]) and
+	 * which weak ([1]); 0 until the types are bound, and for the other
+	 * types the slot check reads the type table */
+	uint64_t masks[64][2];
 };
 enum { OWN_MASK_TYPES = 64 };
 
@@ -196,8 +196,8 @@ static inline void own_check_slot(struct mm_ctx *c, const struct mm_hdr *h, unsi
 				  bool weak, const char *f, int l)
 {
 	uint32_t tid = OWN_TYPE_OF(h);
-	if (__builtin_expect(tid < OWN_MASK_TYPES && slot < 16, 1) &&
-	    __builtin_expect((OWN_SIDE(c)->masks[tid] >> (slot + (weak ? 16 : 0))) & 1, 1))
+	if (__builtin_expect(tid < OWN_MASK_TYPES && slot < 64, 1) &&
+	    __builtin_expect((OWN_SIDE(c)->masks[tid][weak] >> slot) & 1, 1))
 		return;
 	const struct mm_type *t = own_type(c, h);
 	if (__builtin_expect(slot < t->nslots && ((t->weak >> slot) & 1) == weak, 1))
