@@ -31,8 +31,8 @@ $(BENCH_BIN)/probe_cost: bench/probe_cost.c $(B)/obj/libmmlab.a | $(B)/.deps-ok
 
 BENCH_PROGS := $(addprefix $(BENCH_BIN)/,runner bt_malloc bt_rc bt_boehm)
 
-.PHONY: bench bench-models bench-probes bench-gc check-figures
-bench: bench-models bench-probes
+.PHONY: bench bench-models bench-own bench-probes bench-gc check-figures
+bench: bench-models bench-own bench-probes
 
 bench-models: $(MMLAB) $(BENCH_PROGS)
 	@echo "== outputs: each hand-written program against the workload (depth 10)"
@@ -55,6 +55,11 @@ bench-models: $(MMLAB) $(BENCH_PROGS)
 	  -r 'manual/malloc-program<=1.10' -r 'rc/rc-program<=1.10' \
 	  -r 'gc/boehm-program<=1.10' -r 'own/manual<=1.30' \
 	  -r 'own_unchecked/manual<=1.03'
+
+# bench-own: own and own_unchecked against manual on every workload, in
+# wall time and in instructions (bench/own_cost.sh; docs/performance.md).
+bench-own: $(MMLAB) $(BENCH_BIN)/runner
+	@bench/own_cost.sh $(MMLAB) $(BENCH_BIN)/runner $(BENCH_RUNS)
 
 bench-probes: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/probe_cost
 	@echo "== the clock and the probe events"
