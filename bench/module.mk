@@ -6,7 +6,8 @@
 # against the workload's, so the comparison is of the same work.
 # bench-probes measures what the default probes cost against none: wall
 # time (interleaved), instructions under callgrind at BENCH_CG_DEPTH, peak
-# RSS, and the clock and event costs (probe_cost.c).
+# RSS, and the clock and event costs (probe_cost.c); and what the sampled
+# split adds to the other probes (MMLAB_SPLIT=off), in CPU time.
 BENCH_DEPTH ?= 18
 BENCH_RUNS  ?= 7
 BENCH_CG_DEPTH ?= 15
@@ -69,6 +70,12 @@ bench-probes: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/probe_cost
 	  $(foreach m,$(MODELS),$(m)-off="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes off" \
 	  $(m)-on="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH) --probes on") \
 	  $(foreach m,$(MODELS),-r '$(m)-on/$(m)-off<=1.03')
+	@echo "== binary-trees depth $(BENCH_DEPTH): the sampled split's own cost, CPU time"
+	@echo "   (the default probes against the same with MMLAB_SPLIT=off)"
+	@$(BENCH_BIN)/runner -c -n $(BENCH_PROBE_RUNS) \
+	  $(foreach m,manual gc own,$(m)-split="$(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH)" \
+	  $(m)-nosplit="env MMLAB_SPLIT=off $(MMLAB) run -q -m $(m) -p depth=$(BENCH_DEPTH)") \
+	  $(foreach m,manual gc own,-r '$(m)-split/$(m)-nosplit<=1.03')
 	@bench/probe_overhead.sh $(MMLAB) $(BENCH_CG_DEPTH) $(BENCH_DEPTH)
 
 # bench-allocators: the teaching allocators against glibc on binary-trees

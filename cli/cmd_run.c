@@ -62,7 +62,8 @@ static const char usage[] =
 	"  -h, --help            show this help\n"
 	"\n"
 	"Options may be given once each (but -p).  The run happens in a child\n"
-	"process, so a crash is reported, not suffered.\n"
+	"process, so a crash is reported, not suffered.  MMLAB_SPLIT=off in the\n"
+	"environment runs without the sampled split (to measure what it costs).\n"
 	"\n"
 	"Exit status: 0 ok, 1 the checksums of --repeat runs differ or the workload's\n"
 	"result at its default parameters is not its reference, 2 bad input (a\n"
@@ -89,6 +90,16 @@ static void run_doc(struct emitter *e, const void *st)
 
 static int run_here(const struct run_spec *sp, enum probe_level probes, const char *record_path,
 		    struct cli_out *out, FILE *pause_log);
+
+/* MMLAB_SPLIT: unset, "on" or "off"; 1 for off, 0 for on, -1 when it is
+ * something else. */
+static int split_off(void)
+{
+	const char *v = getenv("MMLAB_SPLIT");
+	if (v == NULL || strcmp(v, "on") == 0)
+		return 0;
+	return strcmp(v, "off") == 0 ? 1 : -1;
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -187,6 +198,10 @@ int cmd_run(int argc, char **argv)
 		cli_error("--pause-log names the file of --json or --record: give each its own file");
 		return EXIT_USAGE;
 	}
+	if (split_off() < 0) {
+		cli_error("MMLAB_SPLIT: '%s' is not on or off", getenv("MMLAB_SPLIT"));
+		return EXIT_USAGE;
+	}
 	if (repeat > 0)
 		return repeat_run(&spec, (unsigned)repeat);
 	int pre = preload_select(spec.alloc, argc, argv);
@@ -264,6 +279,7 @@ static int run_here(const struct run_spec *sp, enum probe_level probes, const ch
 		.pause_log = pause_log,
 		.model_options = spec.model_options,
 		.heap_limit = spec.heap_limit,
+		.no_split = split_off() == 1,
 	};
 	char *record_opts = NULL;
 	if (record_path != NULL && run_record_attach(&spec, record_path, &ses, &record_opts) != EXIT_OK)

@@ -199,7 +199,8 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 			c.peak_hook_at = 64u << 10;
 		}
 		sampler_take(&sampler, true);
-		prof_start(&prof, PROF_PERIOD_NS); /* on failure: no split */
+		if (!s->no_split)
+			prof_start(&prof, PROF_PERIOD_NS); /* on failure: no split */
 	}
 	enum session_status status = run_entry(s, &c, err, errlen);
 	prof_stop(&prof);

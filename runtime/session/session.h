@@ -42,6 +42,9 @@ struct session {
 	FILE *pause_log;
 	const char *model_options; /* -m NAME:OPTIONS; NULL or "": none */
 	uint64_t heap_limit;       /* bytes; 0: none */
+	/* no sampled split (its profiling timer stays off) while the other
+	 * probes run: what benchmarks compare to measure the split's cost */
+	bool no_split;
 };
 
 enum session_status session_run(const struct session *s, struct stats *out, char *err,

@@ -132,6 +132,28 @@ static void split_shares_add_up(void **state)
 	}
 }
 
+/* MMLAB_SPLIT=off (what bench-probes compares to measure the split's
+ * cost): the other probes still run, the split's figures are null; any
+ * other value than on or off is one line and exit status 2. */
+static void the_split_can_be_left_out(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("MMLAB_SPLIT", "off", 1), 0);
+	json_t *j = run_json(MMLAB("run", "-q", "-m", "manual", "-p", "depth=12", "--json", "-"));
+	const json_t *res = need(j, "results");
+	assert_true(json_is_null(need(res, "split_samples")));
+	assert_true(json_is_null(need(res, "mm_share")));
+	assert_true(need_u64(res, "pause_count") > 0);
+	json_decref(j);
+	assert_int_equal(setenv("MMLAB_SPLIT", "sometimes", 1), 0);
+	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-m", "manual", "-p", "depth=6"));
+	assert_int_equal(r.status, 2);
+	assert_int_equal(count_lines(r.err), 1);
+	assert_non_null(strstr(r.err, "MMLAB_SPLIT"));
+	cmd_free(&r);
+	assert_int_equal(unsetenv("MMLAB_SPLIT"), 0);
+}
+
 static void pauses_have_cpu_time(void **state)
 {
 	(void)state;
@@ -160,6 +182,7 @@ int main(void)
 		cmocka_unit_test(pause_log_recomputes_the_figures),
 		cmocka_unit_test(pause_log_is_refused_where_it_cannot_be),
 		cmocka_unit_test(split_shares_add_up),
+		cmocka_unit_test(the_split_can_be_left_out),
 		cmocka_unit_test(pauses_have_cpu_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
