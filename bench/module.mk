@@ -156,7 +156,7 @@ bench-exec: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc shims
 # callgrind's exact costs at depth 14, every model, within 5 points
 # (tools/check-figures.py; about 3 minutes under callgrind, so not part
 # of `make test`; docs/performance.md has its last results).
-CHECK_FIGURES_RUNS ?= 15
+CHECK_FIGURES_RUNS ?= 30
 check-figures: $(MMLAB)
 	@python3 tools/check-figures.py $(MMLAB) --depth 14 --runs $(CHECK_FIGURES_RUNS)
 

@@ -156,7 +156,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mmlab")
     ap.add_argument("--depth", type=int, default=14)
-    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--tolerance", type=float, default=5.0)
     ap.add_argument("--models", default="manual,rc,gc,own")
     a = ap.parse_args()
