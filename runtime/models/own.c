@@ -143,7 +143,7 @@ void own_check_leaks(struct mm_ctx *c)
 	if (objects == 0)
 		return;
 	const struct own_side *s = OWN_SIDE(c);
-	uint32_t id = OWN_SITE_OF((const struct mm_hdr *)OWN_TAB(c)[first].obj);
+	uint32_t id = OWN_TAB(c)[first].site;
 	uint64_t site = id != 0 && id < s->nsites ? s->site_keys[id] : 0;
 	mm_panic(c, site ? OWN_SITE_FILE(site) : "?", site ? OWN_SITE_LINE(site) : 0,
 		 "leak at exit: this %s was never dropped (%llu object%s, %llu bytes still live "
@@ -241,23 +241,25 @@ void own_self_move(struct mm_ctx *c, const char *f, int l)
 		 "move into itself: an object cannot own itself, or nothing could ever drop it");
 }
 
-void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const char *rule,
+void own_borrowed(struct mm_ctx *c, const struct mm_hdr *h, const char *rule,
 		  const char *action, const char *f, int l)
 {
-	if (e->borrow == OWN_MUT)
+	unsigned borrow = OWN_BORROW(h);
+	if (borrow == OWN_MUT)
 		mm_panic(c, f, l, "%s: cannot %s an object while it is mutably borrowed", rule,
 			 action);
 	mm_panic(c, f, l, "%s: cannot %s an object while %u shared borrow%s live", rule, action,
-		 e->borrow, e->borrow == 1 ? " is" : "s are");
+		 borrow, borrow == 1 ? " is" : "s are");
 }
 
-void own_cannot_share(struct mm_ctx *c, const struct own_entry *e, const char *f, int l)
+void own_cannot_share(struct mm_ctx *c, const struct mm_hdr *h, const char *f, int l)
 {
-	if (e->borrow == OWN_MUT)
+	if (OWN_BORROW(h) == OWN_MUT)
 		mm_panic(c, f, l,
 			 "shared XOR mutable: cannot borrow an object while it is mutably "
 			 "borrowed");
-	mm_panic(c, f, l, "too many borrows: %u shared borrows of one object are live", e->borrow);
+	mm_panic(c, f, l, "too many borrows: %u shared borrows of one object are live",
+		 OWN_BORROW(h));
 }
 
 void own_ended(struct mm_ctx *c, const char *what, const char *f, int l)
@@ -293,7 +295,7 @@ void own_not_owner(struct mm_ctx *c, uint64_t w, const struct mm_hdr *obj, const
 		mm_panic(c, f, l,
 			 "forged handle: this owned handle's words name another object; only "
 			 "mm_new and mm_take hand out ownership");
-	own_borrowed(c, e, rule, action, f, l);
+	own_borrowed(c, obj, rule, action, f, l);
 }
 
 /* Epochs only grow (until a record retires), so a borrow's epoch tells

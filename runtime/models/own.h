@@ -11,8 +11,9 @@
  * lists them).  Each borrow has a record with an epoch (own_table.h), so
  * an ended borrow stays ended, and a borrow taken through another cannot
  * outlive it.  An owned handle carries the object's address beside its
- * checked word, a borrow's record holds it, and strong slots hold
- * addresses: the object is reached without a trip through the table,
+ * checked word, a borrow's record holds it, strong slots hold addresses,
+ * and an object's borrow count is in its header: the object is reached,
+ * and borrowed through another borrow, without a trip through the table,
  * whose entries only the ownership checks read.  Entry states: FREE,
  * LOOSE (owned by a handle in a variable), HELD (moved into a strong
  * slot).  own_unchecked.h is the same API with every check gone.
@@ -75,9 +76,10 @@ typedef struct {
  * live borrow record names a live object: nothing that ends an object
  * (drop, move) is allowed while it is borrowed. */
 
-/* The entry of a handle that owns a live object nobody borrows (state
- * LOOSE, borrow 0) at the address it carries: two compares, or a panic
- * naming the rule broken (rule and action as for own_borrowed). */
+/* The entry of a handle that owns a live object (state LOOSE) at the
+ * address it carries, which nobody borrows: three compares, the object's
+ * read only once the entry vouches for the address; or a panic naming the
+ * rule broken (rule and action as for own_borrowed). */
 OWN_INLINE struct own_entry *own_owner(struct mm_ctx *c, mm_own o, const char *rule,
 				       const char *action, const char *f, int l)
 {
@@ -85,8 +87,8 @@ OWN_INLINE struct own_entry *own_owner(struct mm_ctx *c, mm_own o, const char *r
 	if (__builtin_expect(idx >= c->m_cap, 0))
 		own_bad_index(c, idx, f, l);
 	struct own_entry *e = &OWN_TAB(c)[idx];
-	if (__builtin_expect(e->meta != OWN_META(OWN_GEN(o.mm_w_), 0, OWN_LOOSE) ||
-				     e->obj != o.mm_p_,
+	if (__builtin_expect(OWN_META_KEY(e->meta) != OWN_META(OWN_GEN(o.mm_w_), 0, OWN_LOOSE) ||
+				     e->obj != o.mm_p_ || OWN_BORROW(o.mm_p_) != 0,
 			     0))
 		own_not_owner(c, o.mm_w_, o.mm_p_, rule, action, f, l);
 	return e;
@@ -157,20 +159,28 @@ OWN_INLINE void own_unlend(struct mm_ctx *c, uint64_t w, struct mm_hdr *h, bool 
 		s->free = b;
 	}
 	if (mut || parent == 0 || own_count_kids) {
-		struct own_entry *e = OWN_ENTRY_OF(c, h);
-		e->borrow = mut ? 0 : (uint16_t)(e->borrow - 1);
-		if (e->borrow == 0)
+		h->type = mut ? OWN_TYPE_OF(h) : h->type - OWN_BORROW_ONE;
+		if (OWN_BORROW(h) == 0)
 			own_poison_payload(c, h, true);
 	}
 }
 
-/* Count one more shared borrow of e, or panic. */
-OWN_INLINE void own_share(struct mm_ctx *c, struct own_entry *e, const char *f, int l)
+/* Count one more shared borrow of object h, or panic. */
+OWN_INLINE void own_share(struct mm_ctx *c, struct mm_hdr *h, const char *f, int l)
 {
-	if (__builtin_expect(e->borrow >= OWN_SHARED_MAX, 0)) /* mutably borrowed, or full */
-		own_cannot_share(c, e, f, l);
-	if (e->borrow++ == 0)
-		own_poison_payload(c, e->obj, false);
+	if (__builtin_expect(OWN_BORROW(h) >= OWN_SHARED_MAX, 0)) /* mutably borrowed, or full */
+		own_cannot_share(c, h, f, l);
+	h->type += OWN_BORROW_ONE;
+	if (OWN_BORROW(h) == 1)
+		own_poison_payload(c, h, false);
+}
+
+/* Mark object h mutably borrowed; the caller has checked that nobody
+ * borrows it. */
+OWN_INLINE void own_lend_mut(struct mm_ctx *c, struct mm_hdr *h)
+{
+	h->type |= OWN_MUT * OWN_BORROW_ONE;
+	own_poison_payload(c, h, false);
 }
 
 /* Borrow handles from a record's word. */
@@ -194,15 +204,15 @@ __attribute__((warn_unused_result)) OWN_INLINE mm_own mm_new_at(struct mm_ctx *c
 	size_t n = mm_type_size(t, sizeof(struct mm_hdr));
 	uint32_t i = c->m_free ? c->m_free : own_grow(c);
 	struct mm_hdr *h = mm_bytes_alloc(c, n);
-	struct own_entry *e = &OWN_TAB(c)[i];
-	c->m_free = (uint32_t)(uintptr_t)e->obj;
-	e->obj = h;
-	e->meta = OWN_META(e->gen, 0, OWN_LOOSE);
 	uint64_t key = OWN_SITE(f, l);
 	const struct own_site_cache *sc =
 		&OWN_SIDE(c)->cache[(unsigned)OWN_SITE_LINE(key) % OWN_SITE_CACHE];
 	uint32_t site = __builtin_expect(sc->key == key, 1) ? sc->id : own_site_intern(c, key);
-	h->type = t->id | site << 16;
+	struct own_entry *e = &OWN_TAB(c)[i];
+	c->m_free = (uint32_t)(uintptr_t)e->obj;
+	e->obj = h;
+	e->meta = OWN_META(e->gen, site, OWN_LOOSE);
+	h->type = t->id; /* borrowed by nobody */
 	h->aux = i;
 	memset(h + 1, 0, n - sizeof *h);
 	own_poison_payload(c, h, true);
@@ -237,16 +247,15 @@ OWN_INLINE mm_ref mm_borrow_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 		own_use_after_move(c, f, l);
 	if (__builtin_expect(e->obj != o.mm_p_, 0))
 		own_not_owner(c, o.mm_w_, o.mm_p_, "shared XOR mutable", "borrow", f, l);
-	own_share(c, e, f, l);
+	own_share(c, o.mm_p_, f, l);
 	return own_ref(own_lend(c, o.mm_p_, 0, 0));
 }
 
 OWN_INLINE mm_mut mm_borrow_mut_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 	MM_REQUIRES(o) MM_ACQUIRES(MM_BORROW_CAP(o))
 {
-	struct own_entry *e = own_owner(c, o, "shared XOR mutable", "mutably borrow", f, l);
-	e->borrow = OWN_MUT;
-	own_poison_payload(c, o.mm_p_, false);
+	own_owner(c, o, "shared XOR mutable", "mutably borrow", f, l);
+	own_lend_mut(c, o.mm_p_);
 	return own_mut(own_lend(c, o.mm_p_, OWN_KIND_MUT, 0));
 }
 
@@ -312,9 +321,9 @@ __attribute__((warn_unused_result)) OWN_INLINE mm_own mm_take_at(struct mm_ctx *
 	struct mm_hdr *v = *s;
 	mm_own o = MM_NULL;
 	if (v != NULL) {
+		if (__builtin_expect(OWN_BORROW(v) != 0, 0))
+			own_borrowed(c, v, "move while borrowed", "move", f, l);
 		struct own_entry *ce = OWN_ENTRY_OF(c, v);
-		if (__builtin_expect(ce->borrow != 0, 0))
-			own_borrowed(c, ce, "move while borrowed", "move", f, l);
 		ce->state = OWN_LOOSE;
 		*s = NULL;
 		o.mm_w_ = OWN_WORD(v->aux, ce->gen);
@@ -331,7 +340,7 @@ OWN_INLINE mm_ref mm_get_at(struct mm_ctx *c, mm_ref p, unsigned slot, const cha
 	if (v == NULL)
 		return own_ref(0);
 	if (own_count_kids)
-		own_share(c, OWN_ENTRY_OF(c, v), f, l);
+		own_share(c, v, f, l);
 	return own_ref(own_lend(c, v, 0, OWN_IDX(p.mm_w_)));
 }
 
@@ -342,11 +351,9 @@ OWN_INLINE mm_mut mm_get_mut_at(struct mm_ctx *c, mm_mut p, unsigned slot, const
 	struct mm_hdr *v = own_slots(ph)[slot];
 	if (v == NULL)
 		return own_mut(0);
-	struct own_entry *ce = OWN_ENTRY_OF(c, v);
-	if (__builtin_expect(ce->borrow != 0, 0))
-		own_borrowed(c, ce, "shared XOR mutable", "mutably borrow", f, l);
-	ce->borrow = OWN_MUT;
-	own_poison_payload(c, v, false);
+	if (__builtin_expect(OWN_BORROW(v) != 0, 0))
+		own_borrowed(c, v, "shared XOR mutable", "mutably borrow", f, l);
+	own_lend_mut(c, v);
 	return own_mut(own_lend(c, v, OWN_KIND_MUT, OWN_IDX(p.mm_w_)));
 }
 
@@ -365,7 +372,7 @@ OWN_INLINE mm_ref mm_upgrade_at(struct mm_ctx *c, mm_weak w, const char *f, int 
 	struct own_entry *e = &OWN_TAB(c)[idx];
 	if (e->gen != (uint32_t)~OWN_GEN(w.mm_w_) || e->state == OWN_FREE)
 		return own_ref(0);
-	own_share(c, e, f, l);
+	own_share(c, e->obj, f, l);
 	return own_ref(own_lend(c, e->obj, 0, 0));
 }
 
@@ -410,7 +417,7 @@ typedef mm_ref mm_shared;
 OWN_INLINE mm_shared mm_share_at(struct mm_ctx *c, mm_ref r, const char *f, int l)
 {
 	struct mm_hdr *h = own_lent(c, r.mm_w_, false, "mm_share", f, l);
-	own_share(c, OWN_ENTRY_OF(c, h), f, l);
+	own_share(c, h, f, l);
 	return own_ref(own_lend(c, h, 0, 0));
 }
 

@@ -18,17 +18,19 @@
 
 #include "runtime/api/mm_ctx.h"
 
-/* One entry of the generation table.  gen, borrow and state share one
- * word, meta, so that the common check "this handle owns a live,
- * unborrowed object" is one compare and a drop one store (OWN_META);
- * spare stays 0.  The table lives in the context's m_table words. */
+/* One entry of the generation table.  gen, site and state share one
+ * word, meta, so that "this handle owns a live object" is one masked
+ * compare and a drop one store (OWN_META); spare stays 0.  The borrow
+ * count is the object's (OWN_BORROW), not the entry's: a borrow taken
+ * through another marks its object without a trip through the table.
+ * The table lives in the context's m_table words. */
 struct own_entry {
 	void *obj; /* the object; the next free index while free */
 	union {
 		struct {
-			uint32_t gen;    /* bumped when the object is dropped */
-			uint16_t borrow; /* OWN_MUT, or the number of live shared borrows */
-			uint8_t state;   /* OWN_FREE, OWN_LOOSE or OWN_HELD */
+			uint32_t gen;  /* bumped when the object is dropped */
+			uint16_t site; /* the allocating site's id (own_site_intern) */
+			uint8_t state; /* OWN_FREE, OWN_LOOSE or OWN_HELD */
 			uint8_t spare;
 		};
 		uint64_t meta;
@@ -40,23 +42,28 @@ struct own_entry {
 
 enum { OWN_FREE, OWN_LOOSE, OWN_HELD };
 
-/* own_entry.borrow: OWN_MUT while mutably borrowed, else the count of
- * shared borrows, at most OWN_SHARED_MAX.  So "may share" is one compare
+/* An object's borrow count, the high half of its header's type word
+ * (OWN_BORROW): OWN_MUT while mutably borrowed, else the count of shared
+ * borrows, at most OWN_SHARED_MAX.  So "may share" is one compare
  * (borrow < OWN_SHARED_MAX) and "may drop, move or borrow mutably" is
- * borrow == 0. */
+ * borrow == 0.  It is changed by adding to the whole word (OWN_BORROW_ONE),
+ * so every access to the header is through struct mm_hdr. */
 #define OWN_MUT 0x8000u
 #define OWN_SHARED_MAX 0x7fffu
+#define OWN_BORROW(h) ((h)->type >> 16)
+#define OWN_BORROW_ONE 0x10000u
 
-/* An entry's meta word (see struct own_entry in mm_ctx.h). */
-#define OWN_META(gen, borrow, state) \
-	((uint64_t)(uint32_t)(gen) | (uint64_t)(borrow) << 32 | (uint64_t)(state) << 48)
-#define OWN_META_BORROW(m) ((uint16_t)((m) >> 32))
+/* An entry's meta word; OWN_META_KEY drops the site, which the owner
+ * check does not compare. */
+#define OWN_META(gen, site, state) \
+	((uint64_t)(uint32_t)(gen) | (uint64_t)(uint16_t)(site) << 32 | (uint64_t)(state) << 48)
+#define OWN_META_KEY(m) ((m) & ~((uint64_t)0xffff << 32))
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "OWN_META assumes little endian");
-_Static_assert(offsetof(struct own_entry, borrow) == offsetof(struct own_entry, gen) + 4 &&
+_Static_assert(offsetof(struct own_entry, site) == offsetof(struct own_entry, gen) + 4 &&
 		       offsetof(struct own_entry, state) == offsetof(struct own_entry, gen) + 6 &&
 		       offsetof(struct own_entry, meta) == offsetof(struct own_entry, gen),
-	       "gen, borrow and state make up meta");
+	       "gen, site and state make up meta");
 
 /* Entry 0 is never handed out; its generation is one no null handle
  * carries, so a null handle fails the generation check. */
@@ -102,11 +109,11 @@ struct own_borrow {
 #define OWN_EPOCH_STEP 2u /* epochs are even; bit 0 is the kind */
 
 /* Under own the header's type word holds the type id in its low half and
- * the allocating site's id in its high half (OWN_TYPE_OF, OWN_SITE_OF), so
- * recording the site costs no store of its own.  A site id names an
- * interned OWN_SITE word; 0 is "unknown" (more than 65535 sites). */
+ * the borrow count in its high half (OWN_TYPE_OF, OWN_BORROW); the entry
+ * keeps the allocating site, in the word that mm_new stores anyway.  A
+ * site id names an interned OWN_SITE word; 0 is "unknown" (more than
+ * 65535 sites). */
 #define OWN_TYPE_OF(h) ((h)->type & 0xffffu)
-#define OWN_SITE_OF(h) ((h)->type >> 16)
 #define OWN_MAX_TYPES 0x10000u
 
 /* A small direct-mapped cache, by line, from site word to site id: after
@@ -171,9 +178,9 @@ _Noreturn void own_not_owner(struct mm_ctx *c, uint64_t w, const struct mm_hdr *
 _Noreturn void own_use_after_drop(struct mm_ctx *c, uint64_t w, const char *f, int l);
 _Noreturn void own_use_after_move(struct mm_ctx *c, const char *f, int l);
 _Noreturn void own_self_move(struct mm_ctx *c, const char *f, int l);
-_Noreturn void own_borrowed(struct mm_ctx *c, const struct own_entry *e, const char *rule,
+_Noreturn void own_borrowed(struct mm_ctx *c, const struct mm_hdr *h, const char *rule,
 			    const char *action, const char *f, int l);
-_Noreturn void own_cannot_share(struct mm_ctx *c, const struct own_entry *e, const char *f,
+_Noreturn void own_cannot_share(struct mm_ctx *c, const struct mm_hdr *h, const char *f,
 				int l);
 _Noreturn void own_ended(struct mm_ctx *c, const char *what, const char *f, int l);
 /* A borrow handle that names no live borrow record of its kind. */
@@ -213,11 +220,11 @@ static inline void own_check_type(struct mm_ctx *c, const struct mm_hdr *h,
 		own_bad_type(c, t, want, f, l);
 }
 
-static inline void own_check_unborrowed(struct mm_ctx *c, const struct own_entry *e,
-					const char *f, int l)
+static inline void own_check_unborrowed(struct mm_ctx *c, const struct mm_hdr *h, const char *f,
+					int l)
 {
-	if (__builtin_expect(e->borrow != 0, 0))
-		own_borrowed(c, e, "drop while borrowed", "drop (as part of an owned subtree)", f,
+	if (__builtin_expect(OWN_BORROW(h) != 0, 0))
+		own_borrowed(c, h, "drop while borrowed", "drop (as part of an owned subtree)", f,
 			     l);
 }
 

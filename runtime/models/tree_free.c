@@ -49,7 +49,7 @@ static void check_unborrowed(struct mm_ctx *c, uintptr_t node, enum tree_kind ki
 			     const char *f, int l)
 {
 	if (kind == TREE_OWN)
-		own_check_unborrowed(c, OWN_ENTRY_OF(c, tree_obj(node)), f, l);
+		own_check_unborrowed(c, tree_obj(node), f, l);
 }
 
 static void release(struct mm_ctx *c, uintptr_t node, enum tree_kind kind)

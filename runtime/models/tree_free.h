@@ -82,10 +82,9 @@ tree_free_walk(struct mm_ctx *c, uintptr_t root, const struct mm_type *types, ui
 		struct own_entry *e = NULL;
 		struct mm_hdr *h = tree_obj(node);
 		if (kind == TREE_OWN) {
-			e = OWN_ENTRY_OF(c, h);
 			/* the root is checked by the drop; every other node here */
-			if (__builtin_expect(OWN_META_BORROW(e->meta) != 0, 0))
-				own_check_unborrowed(c, e, f, l);
+			own_check_unborrowed(c, h, f, l);
+			e = OWN_ENTRY_OF(c, h);
 		}
 		/* own keeps the allocating site in the type word's high half */
 		const struct mm_type *t =
