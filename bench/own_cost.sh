@@ -7,7 +7,9 @@
 # manual, own and own_unchecked interleaved for RUNS rounds (runner.c),
 # then their instructions under callgrind at a tenth of that size (the
 # whole process that runs the workload; callgrind is ~50x slower).  The
-# targets are own <= 1.30x manual and own_unchecked <= 1.03x manual.
+# targets are own <= 1.30x manual and own_unchecked <= 1.03x manual;
+# manual_again, the same command as manual, shows how far two medians of
+# one command drift apart on this machine in the same run.
 # binary-trees runs at the size bench-models times it.
 set -eu
 mmlab=$1 runner=$2 runs=$3
@@ -34,7 +36,9 @@ echo "$sizes" | while IFS='|' read -r w timed cg; do
 		manual="$mmlab run -q -w $w $timed -m manual --probes off" \
 		own="$mmlab run -q -w $w $timed -m own --probes off" \
 		own_unchecked="$mmlab run -q -w $w $timed -m own_unchecked --probes off" \
-		-r 'own/manual<=1.30' -r 'own_unchecked/manual<=1.03'
+		manual_again="$mmlab run -q -w $w $timed -m manual --probes off" \
+		-r 'own/manual<=1.30' -r 'own_unchecked/manual<=1.03' \
+		-r 'manual_again/manual<=1.03'
 	if command -v valgrind >/dev/null 2>&1; then
 		m=$(instructions "$w" "$cg" manual)
 		o=$(instructions "$w" "$cg" own)
