@@ -64,6 +64,11 @@ static inline struct sf_block *sf_at(void *p, size_t offset)
 	return (struct sf_block *)(void *)((char *)p + offset);
 }
 
+static inline struct sf_block *sf_before(void *p, size_t back)
+{
+	return (struct sf_block *)(void *)((char *)p - back);
+}
+
 static inline void sf_footer(struct sf_block *b, size_t size)
 {
 	*(size_t *)(void *)((char *)b + size - sizeof(size_t)) = size;
@@ -156,7 +161,7 @@ static struct sf_block *sf_release(struct sf *s, struct sf_block *b)
 	}
 	if (!(b->head & SF_PREV_USED)) {
 		size_t prev_size = *(size_t *)(void *)((char *)b - sizeof(size_t));
-		b = sf_at(b, 0 - prev_size);
+		b = sf_before(b, prev_size);
 		sf_unlink(s, b);
 		size += prev_size;
 	}
@@ -191,7 +196,7 @@ static struct sf_block *sf_extend(struct sf *s, size_t more)
 		size = n - 2 * SF_HEAD;
 		b->head = size | SF_PREV_USED | SF_USED; /* freed just below */
 	} else { /* the old epilogue becomes the new block's header */
-		b = sf_at(s->brk, 0 - (size_t)SF_HEAD);
+		b = sf_before(s->brk, SF_HEAD);
 		size = n;
 		b->head = size | (b->head & SF_PREV_USED) | SF_USED;
 	}
@@ -223,11 +228,11 @@ static struct sf_block *sf_free_tail(struct sf *s)
 {
 	if (s->brk == s->base)
 		return NULL;
-	struct sf_block *epi = sf_at(s->brk, 0 - (size_t)SF_HEAD);
+	struct sf_block *epi = sf_before(s->brk, SF_HEAD);
 	if (epi->head & SF_PREV_USED)
 		return NULL;
 	size_t size = *(size_t *)(void *)((char *)epi - sizeof(size_t));
-	return sf_at(epi, 0 - size);
+	return sf_before(epi, size);
 }
 
 static void *sf_alloc(void *state, size_t size)
@@ -258,7 +263,7 @@ static void sf_free(void *state, void *ptr, size_t size)
 		large_free(&s->large, &s->book, ptr, size);
 		return;
 	}
-	struct sf_block *b = sf_at(ptr, 0 - (size_t)SF_HEAD);
+	struct sf_block *b = sf_before(ptr, SF_HEAD);
 	book_take(&s->book, size, sf_size(b));
 	b->head &= ~SF_USED;
 	sf_release(s, b);
@@ -313,7 +318,7 @@ static void *sf_realloc(void *state, void *ptr, size_t old_size, size_t new_size
 	if (!old_heap && !new_heap)
 		return large_realloc(&s->large, &s->book, ptr, old_size, new_size);
 	if (old_heap && new_heap) {
-		struct sf_block *b = sf_at(ptr, 0 - (size_t)SF_HEAD);
+		struct sf_block *b = sf_before(ptr, SF_HEAD);
 		size_t need = sf_need(new_size), size = sf_size(b);
 		if (need <= size) {
 			book_take(&s->book, 0, sf_shrink(s, b, need));

@@ -215,7 +215,10 @@ int cli_child_failed(int status, const struct cli_limit *l, char *why, size_t le
 		return EXIT_RUN;
 	}
 	int code = WEXITSTATUS(status);
-	snprintf(why, len, code ? "failed with exit status %d" : "", code);
+	if (code != 0)
+		snprintf(why, len, "failed with exit status %d", code);
+	else if (len > 0)
+		why[0] = '\0';
 	return code;
 }
 

@@ -7,7 +7,9 @@
 /* expect_assert_failure is a setjmp in each test function, into which the
  * model's inline calls are inlined: gcc then warns that their locals
  * "might be clobbered", though none is read after the longjmp. */
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wclobbered"
+#endif
 #define MM_MODEL own
 #define MM_MODEL_HEADER "runtime/models/own.h"
 #include "runtime/api/mm.h"
