@@ -32,8 +32,8 @@ enum { MM_SCRATCH_MAX = 16 };
  * longjmp out as the cmocka tests do). */
 typedef void (*mm_panic_fn)(void *st, const char *file, int line, const char *msg);
 
-/* Free an owned subtree whose root is already unowned: an object pointer
- * under manual and rc, a table index under own.  file:line is the drop's
+/* Free an owned subtree whose root is already unowned, given the root
+ * object's address (every model).  file:line is the drop's
  * call site, for own's reports.  Workload builds install a version
  * specialised to their own types (MM_FREE_TREE_FN). */
 typedef void (*mm_free_tree_fn)(struct mm_ctx *c, uintptr_t root, const char *file, int line);
