@@ -26,48 +26,51 @@ sed -n '/<!-- layers: begin -->/,/<!-- layers: end -->/p' docs/architecture.md |
 	grep '^| `' | tr -d '`|' | sed 's/—//; s/  */ /g; s/^ //' >"$rules"
 [ -s "$rules" ] || { echo "check-layers: no rule table in docs/architecture.md" >&2; exit 2; }
 
-# The checked folder a path belongs to: the longest folder of the table
-# that prefixes it, or nothing.
-folder_of() {
-	awk -v p="$1" '{ if (index(p, $1 "/") == 1 && length($1) > length(best)) best = $1 }
-		END { print best }' "$rules"
-}
-
-allowed() { # allowed FROM TO
-	[ "$1" = "$2" ] && return 0
-	awk -v f="$1" -v t="$2" '$1 == f { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 }
-		END { exit !ok }' "$rules"
-}
-
 bad=0
 folders=$(cut -d' ' -f1 "$rules")
 
-for f in $folders; do
-	for src in $(find "$f" -maxdepth 1 -name '*.[ch]' | sort); do
-		for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$src"); do
-			case $inc in
-			*/*) target=$inc ;;
-			*) target=$(dirname "$src")/$inc ;;
-			esac
-			to=$(folder_of "$target")
-			[ -n "$to" ] || continue
-			if ! allowed "$f" "$to"; then
-				echo "check-layers: $src includes $inc: $f may not use $to" >&2
-				bad=1
-			fi
-		done
-	done
-done
+# Includes: every "src:#include "x"" line of the checked folders' sources,
+# judged in one awk.  The folder a path belongs to is the longest folder
+# of the table that prefixes it; a file's own folder is the one it was
+# found in.
+srcs=$(for f in $folders; do find "$f" -maxdepth 1 -name '*.[ch]'; done | sort)
+if [ -n "$srcs" ]; then
+	# shellcheck disable=SC2086
+	grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' $srcs >"$undefs" || true
+	if ! awk 'FILENAME == ARGV[1] { dirs[$1] = 1; for (i = 2; i <= NF; i++) ok[$1 " " $i] = 1; next }
+		function folder_of(p,   d, best) {
+			best = ""
+			for (d in dirs)
+				if (index(p, d "/") == 1 && length(d) > length(best))
+					best = d
+			return best
+		}
+		{
+			src = $0; sub(/:.*/, "", src)
+			inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
+			from = src; sub(/\/[^\/]*$/, "", from)
+			target = index(inc, "/") ? inc : from "/" inc
+			to = folder_of(target)
+			if (to == "" || to == from || ((from " " to) in ok))
+				next
+			printf "check-layers: %s includes %s: %s may not use %s\n", src, inc, from, to
+			bad = 1
+		}
+		END { exit bad }' "$rules" "$undefs" >&2; then
+		bad=1
+	fi
+	: >"$undefs"
+fi
 
 # symbol -> folder of the object that defines it, and every symbol each
 # object needs; one awk joins them against the rules.
 for f in $folders; do
 	[ -d "$objdir/$f" ] || continue
-	for o in "$objdir/$f"/*.o; do
-		[ -e "$o" ] || continue
-		nm -P --defined-only "$o" | awk -v f="$f" '$2 ~ /^[TDRBCV]$/ { print $1, f }' >>"$defs"
-		nm -P -u "$o" | awk -v f="$f" -v o="$o" '{ print $1, f, o }' >>"$undefs"
-	done
+	set -- "$objdir/$f"/*.o
+	[ -e "$1" ] || continue
+	# -A: each line starts "object.o: ", which names the caller below
+	nm -A -P --defined-only "$@" | awk -v f="$f" '$3 ~ /^[TDRBCV]$/ { print $2, f }' >>"$defs"
+	nm -A -P -u "$@" | awk -v f="$f" '{ o = $1; sub(/:$/, "", o); print $2, f, o }' >>"$undefs"
 done
 if ! awk 'FILENAME == ARGV[1] { for (i = 2; i <= NF; i++) ok[$1 " " $i] = 1; next }
 	FILENAME == ARGV[2] { def[$1] = $2; next }
