@@ -72,6 +72,10 @@ void cli_emit_runs(struct emitter *e, const struct stats *runs, const bool *ok, 
 /* Strict numbers: the whole text, in range, or -1. */
 int parse_i64(const char *text, int64_t *out);
 int parse_u64(const char *text, uint64_t *out);
+/* An option's count from 1 to max into *out, or the one-line error
+ * "OPT: 'ARG' is not a number of UNIT from 1 to MAX" and EXIT_USAGE. */
+int parse_count(const char *opt, const char *arg, unsigned max, const char *unit,
+		unsigned *out);
 /* Sizes: alloc_parse_size (allocators/alloc_opt.h), the one size reader. */
 
 /* Everything that decides a run, as the user gave it. */

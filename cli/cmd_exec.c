@@ -432,7 +432,6 @@ int cmd_exec(int argc, char **argv)
 	int opt;
 	/* "+": the first word that is not an option is PROGRAM; its options are its own */
 	while ((opt = getopt_long(argc, argv, "+a:qh", longopts, NULL)) != -1) {
-		uint64_t v;
 		if (opt != 'h' && opt != '?' && cli_once(&seen, longopts, opt) != EXIT_OK)
 			return EXIT_USAGE;
 		switch (opt) {
@@ -446,12 +445,8 @@ int cmd_exec(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_REPEAT:
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > REPEAT_MAX) {
-				cli_error("--repeat: '%s' is not a number of runs from 1 to %d", optarg,
-					  REPEAT_MAX);
+			if (parse_count("--repeat", optarg, REPEAT_MAX, "runs", &repeat) != EXIT_OK)
 				return EXIT_USAGE;
-			}
-			repeat = (unsigned)v;
 			break;
 		case 'q':
 			quiet = true;

@@ -301,7 +301,6 @@ int cmd_grade(int argc, char **argv)
 	optind = 1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		uint64_t v;
 		if (opt != 'h' && opt != '?' && cli_once(&seen, longopts, opt) != EXIT_OK)
 			return EXIT_USAGE;
 		switch (opt) {
@@ -314,12 +313,8 @@ int cmd_grade(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_ROUNDS:
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > ROUNDS_MAX) {
-				cli_error("--rounds: '%s' is not a number of rounds from 1 to %d", optarg,
-					  ROUNDS_MAX);
+			if (parse_count("--rounds", optarg, ROUNDS_MAX, "rounds", &j.rounds) != EXIT_OK)
 				return EXIT_USAGE;
-			}
-			j.rounds = (unsigned)v;
 			break;
 		default:
 			return cli_bad_option("grade", optopt, argv[optind - 1]);

@@ -295,7 +295,6 @@ int cmd_replay(int argc, char **argv)
 	optind = 1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "a:h", longopts, NULL)) != -1) {
-		uint64_t v;
 		if (opt != 'h' && opt != '?' && cli_once(&seen, longopts, opt) != EXIT_OK)
 			return EXIT_USAGE;
 		switch (opt) {
@@ -310,12 +309,8 @@ int cmd_replay(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_REPS:
-			if (parse_u64(optarg, &v) != 0 || v < 1 || v > REPS_MAX) {
-				cli_error("--reps: '%s' is not a number of passes from 1 to %d", optarg,
-					  REPS_MAX);
+			if (parse_count("--reps", optarg, REPS_MAX, "passes", &j.reps) != EXIT_OK)
 				return EXIT_USAGE;
-			}
-			j.reps = (unsigned)v;
 			break;
 		case OPT_MIN_TIME:
 			if (parse_secs(optarg, &j.min_secs) != 0) {

@@ -115,7 +115,7 @@ int cmd_run(int argc, char **argv)
 	};
 	struct run_spec spec;
 	enum probe_level probes = PROBE_ON;
-	uint64_t repeat = 0;
+	unsigned repeat = 0;
 	const char *record_path = NULL;
 	const char *log_path = NULL;
 	struct cli_seen seen = { .n = 0 };
@@ -144,11 +144,8 @@ int cmd_run(int argc, char **argv)
 			continue;
 		}
 		if (opt == OPT_REPEAT) {
-			if (parse_u64(optarg, &repeat) != 0 || repeat < 1 || repeat > REPEAT_MAX) {
-				cli_error("--repeat: '%s' is not a number of runs from 1 to %d", optarg,
-					  REPEAT_MAX);
+			if (parse_count("--repeat", optarg, REPEAT_MAX, "runs", &repeat) != EXIT_OK)
 				return EXIT_USAGE;
-			}
 			continue;
 		}
 		if (opt == OPT_RECORD) {
@@ -203,7 +200,7 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (repeat > 0)
-		return repeat_run(&spec, (unsigned)repeat);
+		return repeat_run(&spec, repeat);
 	int pre = preload_select(spec.alloc, argc, argv);
 	if (pre != EXIT_OK)
 		return pre;

@@ -22,6 +22,17 @@ int parse_i64(const char *text, int64_t *out)
 	return 0;
 }
 
+int parse_count(const char *opt, const char *arg, unsigned max, const char *unit, unsigned *out)
+{
+	uint64_t v;
+	if (parse_u64(arg, &v) != 0 || v < 1 || v > max) {
+		cli_error("%s: '%s' is not a number of %s from 1 to %u", opt, arg, unit, max);
+		return EXIT_USAGE;
+	}
+	*out = (unsigned)v;
+	return EXIT_OK;
+}
+
 int parse_u64(const char *text, uint64_t *out)
 {
 	char *end;

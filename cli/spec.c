@@ -195,16 +195,10 @@ int spec_option(struct run_spec *s, int opt, const char *arg)
 	case OPT_JSON:
 		s->json_path = arg;
 		return 1;
-	case OPT_TIMEOUT: {
-		uint64_t v;
-		if (parse_u64(arg, &v) != 0 || v < 1 || v > TIMEOUT_MAX) {
-			cli_error("--timeout: '%s' is not a number of seconds from 1 to %d", arg,
-				  TIMEOUT_MAX);
+	case OPT_TIMEOUT:
+		if (parse_count("--timeout", arg, TIMEOUT_MAX, "seconds", &s->timeout) != EXIT_OK)
 			return EXIT_USAGE;
-		}
-		s->timeout = (unsigned)v;
 		return 1;
-	}
 	case OPT_HEAP_LIMIT:
 		if (alloc_parse_size(arg, &s->heap_limit) != 0 || s->heap_limit == 0) {
 			cli_error("--heap-limit: '%s' is not a size above 0 (e.g. 64M, 1G)", arg);
