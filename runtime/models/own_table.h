@@ -125,6 +125,8 @@ struct own_site_cache {
 };
 enum { OWN_SITE_CACHE = 16 };
 
+enum { OWN_MASK_TYPES = 64 };
+
 /* The model's side tables: borrow records and the interned sites.  They
  * sit just before entry 0 in the table's one allocation, so the context
  * needs no field of its own for them and reaching them costs no load
@@ -138,9 +140,8 @@ struct own_side {
 	/* per type id below OWN_MASK_TYPES: which slots are strong ([0]) and
 	 * which weak ([1]); 0 until the types are bound, and for the other
 	 * types the slot check reads the type table */
-	uint64_t masks[64][2];
+	uint64_t masks[OWN_MASK_TYPES][2];
 };
-enum { OWN_MASK_TYPES = 64 };
 
 #define OWN_SIDE(c) ((struct own_side *)(c)->m_table - 1)
 _Static_assert(sizeof(struct own_side) % 16 == 0, "the entries after the side tables stay aligned");
