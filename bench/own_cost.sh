@@ -9,7 +9,10 @@
 # whole process that runs the workload; callgrind is ~50x slower).  The
 # targets are own <= 1.30x manual and own_unchecked <= 1.03x manual;
 # manual_again, the same command as manual, shows how far two medians of
-# one command drift apart on this machine in the same run.
+# one command drift apart on this machine in the same run.  Per borrow:
+# the instructions manual spends per borrow own takes (own's `borrows`),
+# what own adds, and what the 1.30x target leaves for own's checks
+# (docs/performance.md, "Why own cannot reach 1.30x").
 # binary-trees runs at the size bench-models times it.
 set -eu
 mmlab=$1 runner=$2 runs=$3
@@ -43,8 +46,14 @@ echo "$sizes" | while IFS='|' read -r w timed cg; do
 		m=$(instructions "$w" "$cg" manual)
 		o=$(instructions "$w" "$cg" own)
 		u=$(instructions "$w" "$cg" own_unchecked)
-		awk -v w="$w" -v p="$cg" -v m="$m" -v o="$o" -v u="$u" 'BEGIN {
+		# shellcheck disable=SC2086
+		b=$("$mmlab" run -q -w "$w" $cg -m own --probes off --json - |
+			sed -n 's/.*"borrows": *\([0-9][0-9]*\).*/\1/p')
+		awk -v w="$w" -v p="$cg" -v m="$m" -v o="$o" -v u="$u" -v b="$b" 'BEGIN {
 			printf "   instructions (%s): manual %.1f M, own %.1f M (%.3fx), own_unchecked %.1f M (%.3fx)\n",
-				p, m / 1e6, o / 1e6, o / m, u / 1e6, u / m }'
+				p, m / 1e6, o / 1e6, o / m, u / 1e6, u / m
+			if (b > 0)
+				printf "   per borrow (%d borrows): manual %.1f instructions in all, own adds %.1f; own <= 1.30x manual leaves %.1f\n",
+					b, m / b, (o - m) / b, 0.3 * m / b }'
 	fi
 done

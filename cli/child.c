@@ -136,6 +136,21 @@ size_t cli_read_limited(int fd, void *buf, size_t len, struct cli_limit *l)
 	return got;
 }
 
+void cli_send_and_exit(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(EXIT_RUN);
+		p += n;
+		len -= (size_t)n;
+	}
+	_exit(EXIT_OK);
+}
+
 pid_t cli_fork(void)
 {
 	fflush(NULL);
@@ -164,16 +179,18 @@ pid_t cli_fork_piped(int fds[2], int flags)
 	return pid;
 }
 
-/* Wait for pid until the limit: true when it ended (status filled). */
-static bool wait_until(pid_t pid, int *status, struct cli_limit *l)
+bool cli_wait_end(pid_t pid, struct cli_limit *l)
 {
+	if (l == NULL || l->secs == 0)
+		return true;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	while (!l->expired) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR)) {
-			if (pidfd >= 0)
-				close(pidfd);
-			return r == pid;
+	bool ended = false;
+	for (;;) {
+		siginfo_t si = { 0 };
+		int r = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT);
+		if ((r == 0 && si.si_pid == pid) || (r < 0 && errno != EINTR)) {
+			ended = true; /* or not ours to wait for: waitpid says so */
+			break;
 		}
 		int ms = cli_limit_ms(l);
 		if (ms == 0)
@@ -188,15 +205,13 @@ static bool wait_until(pid_t pid, int *status, struct cli_limit *l)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	return false;
+	return ended;
 }
 
 int cli_wait(pid_t pid, struct cli_limit *l)
 {
 	int status = 0;
-	if (l != NULL && l->secs != 0 && wait_until(pid, &status, l))
-		return status;
-	if (l != NULL && l->expired)
+	if (!cli_wait_end(pid, l))
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -177,7 +177,14 @@ pid_t cli_fork_piped(int fds[2], int flags);
 /* Read up to len bytes (a child's fixed-size result) from fd, until it
  * ends or the limit passes; returns how many came. */
 size_t cli_read_limited(int fd, void *buf, size_t len, struct cli_limit *l);
+/* In a forked child: write len bytes of buf whole to fd, then _exit with
+ * EXIT_OK, or with EXIT_RUN when the pipe would not take them. */
+_Noreturn void cli_send_and_exit(int fd, const void *buf, size_t len);
 
+/* Wait until the child ends (not reaping it) or the limit passes
+ * (l->expired): true when it ended.  No limit (l NULL or 0 s): true at
+ * once, for the caller's own wait. */
+bool cli_wait_end(pid_t pid, struct cli_limit *l);
 /* Reap the child and return its wait status; with a limit (may be NULL),
  * a child still running at its end is killed first (l->expired). */
 int cli_wait(pid_t pid, struct cli_limit *l);

@@ -15,14 +15,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,33 +290,11 @@ static void empty_dir(const char *dir)
  * end is killed first (*expired). */
 static void wait_child(pid_t pid, int *status, struct rusage *ru, unsigned secs, bool *expired)
 {
-	*expired = false;
-	if (secs != 0) {
-		struct cli_limit l;
-		cli_limit_start(&l, secs);
-		int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-		for (;;) {
-			siginfo_t si = { 0 };
-			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-			    si.si_pid == pid)
-				break; /* ended: reaped below */
-			int ms = cli_limit_ms(&l);
-			if (ms == 0) {
-				kill(pid, SIGKILL);
-				*expired = true;
-				break;
-			}
-			if (pidfd >= 0) {
-				struct pollfd p = { .fd = pidfd, .events = POLLIN };
-				poll(&p, 1, ms);
-			} else { /* no pidfd (a kernel before 5.3): look again soon */
-				struct timespec ts = { 0, 20 * 1000 * 1000 };
-				nanosleep(&ts, NULL);
-			}
-		}
-		if (pidfd >= 0)
-			close(pidfd);
-	}
+	struct cli_limit l;
+	cli_limit_start(&l, secs);
+	*expired = !cli_wait_end(pid, &l);
+	if (*expired)
+		kill(pid, SIGKILL);
 	while (wait4(pid, status, 0, ru) < 0 && errno == EINTR)
 		;
 }

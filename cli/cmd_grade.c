@@ -98,18 +98,7 @@ static _Noreturn void child(const struct job *j, int fd)
 		_exit(EXIT_RUN);
 	}
 	child_work(j, &o);
-	const char *p = (const char *)&o;
-	size_t left = sizeof o;
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(EXIT_RUN);
-		p += n;
-		left -= (size_t)n;
-	}
-	_exit(EXIT_OK);
+	cli_send_and_exit(fd, &o, sizeof o);
 }
 
 /* Run one step in a child: 0 with *o filled, or -1 with the reason (a

@@ -76,18 +76,7 @@ static _Noreturn void child(const struct job *j, const struct trace *t, int fd)
 	if (o.rc == 0 && o.r.valid)
 		o.rc = replay_time(t, ops, j->spec->alloc_options, j->reps, j->min_secs, &o.r, o.err,
 				   sizeof o.err);
-	const char *p = (const char *)&o;
-	size_t left = sizeof o;
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(EXIT_RUN);
-		p += n;
-		left -= (size_t)n;
-	}
-	_exit(EXIT_OK);
+	cli_send_and_exit(fd, &o, sizeof o);
 }
 
 /* Replay t in a child; EXIT_OK (the result in *o, valid or not) or

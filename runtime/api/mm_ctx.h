@@ -90,6 +90,7 @@ struct mm_ctx {
 	const struct mm_model_ops *model;
 	uint64_t collections; /* whole-heap collections the model ran */
 	uint64_t shares;      /* mm_share calls that added a counted holder (rc) */
+	uint64_t borrows;     /* borrows taken (own: counted at the end, from its records) */
 
 	/* configuration, set before the model's init (mm_ctx_init_opts) */
 	const char *model_options; /* "key=value,..." after -m NAME: ("" when none) */

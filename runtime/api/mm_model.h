@@ -26,6 +26,8 @@ struct mm_model_ops {
 	const char *heap_name;
 	/* true: live_bytes is exact, so what is live at the end leaked */
 	bool counts_live;
+	/* true: it counts the borrows it takes (mm_ctx.borrows) */
+	bool counts_borrows;
 	/* true: each allocator call is one workload object (--record) */
 	bool records;
 	/* Set up after the allocator (when it takes one); 0, or -1 with a

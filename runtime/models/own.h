@@ -437,7 +437,7 @@ __attribute__((warn_unused_result)) OWN_INLINE mm_own mm_clone_at(struct mm_ctx 
 
 MM_MODEL_OPS(.summary = "ownership/borrow discipline: typed handles, checked at run time",
 	     .pause = PROBE_PAUSE_DROP, .takes_allocator = true, .counts_live = true,
-	     .init = own_init, .fini = own_fini, .end = own_check_leaks, .bind = own_bind,
-	     .heap = mm_model_allocator_heap, .free_tree = tree_free_own)
+	     .counts_borrows = true, .init = own_init, .fini = own_fini, .end = own_check_leaks,
+	     .bind = own_bind, .heap = mm_model_allocator_heap, .free_tree = tree_free_own)
 
 #endif

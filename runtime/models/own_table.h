@@ -161,8 +161,11 @@ uint32_t own_borrow_grow(struct mm_ctx *c);
  * model's fini). */
 void own_release_all(struct mm_ctx *c);
 void own_fini(struct mm_ctx *c);
-/* The end of a workload run: an object still live leaked, and that is a
- * broken rule under own; panics at the allocating site of the first. */
+/* The borrows taken so far, from the records' epochs (mm_ctx.borrows). */
+uint64_t own_borrows_taken(const struct mm_ctx *c);
+/* The end of a workload run: counts the borrows; an object still live
+ * leaked, and that is a broken rule under own; panics at the allocating
+ * site of the first. */
 void own_check_leaks(struct mm_ctx *c);
 /* Under AddressSanitizer: name the rule when ASan reports a payload used
  * outside its borrow (the model's init). */

@@ -41,6 +41,8 @@ static void fill(const struct mm_ctx *c, uint64_t wall_ns, uint64_t cpu_ns, uint
 	} else {
 		STATS_SET(r, collections, c->collections);
 	}
+	if (c->model->counts_borrows)
+		STATS_SET(r, borrows, c->borrows);
 }
 
 /* A peak: exact from the allocator when it keeps it, and in any case the

@@ -58,6 +58,7 @@
 	X(F64, mmu_1s, EMIT_RATIO, "MMU 1 s")                                  \
 	X(U64, collections, EMIT_COUNT, "collections")                         \
 	X(U64, cascades, EMIT_COUNT, "drop cascades")                          \
+	X(U64, borrows, EMIT_COUNT, "borrows taken")                           \
 	STATS_DIST(X, step_, STATS_L_STEP)                                     \
 	X(U64, peak_rss_bytes, EMIT_BYTES, "peak RSS")                         \
 	X(U64, peak_live_bytes, EMIT_BYTES, "peak live")                       \

@@ -477,6 +477,50 @@ static void a_move_without_mm_move_is_caught(void **state)
 	mm_drop(c, p);
 }
 
+/* The borrows a run took are counted from the records' epochs (the stats'
+ * `borrows`): ended ones, live ones, and a record retired when its epochs
+ * ran out counts every epoch it served. */
+static void borrows_are_counted_from_the_epochs(void **state)
+{
+	struct mm_ctx *c = *state;
+	assert_int_equal(own_borrows_taken(c), 0);
+	mm_own a = mm_new(c, &types[T_PAIR]);
+	mm_set_owned(c, a, 0, mm_new(c, &types[T_PAIR]));
+	mm_ref r1 = mm_borrow(c, a);
+	mm_ref r2 = mm_borrow(c, a);
+	mm_end(c, r1);
+	assert_int_equal(own_borrows_taken(c), 2); /* one ended, one live */
+	mm_ref kid = mm_get(c, r2, 0);
+	mm_ref none = mm_get(c, r2, 1); /* an empty slot lends nothing */
+	assert_true(mm_is_null(none));
+	assert_int_equal(own_borrows_taken(c), 3);
+	mm_end(c, kid);
+	mm_end(c, r2);
+	mm_mut m = mm_borrow_mut(c, a);
+	mm_end_mut(c, m);
+	assert_int_equal(own_borrows_taken(c), 4);
+
+	/* the next borrow's record at its last epoch: as if it had served
+	 * 2^31 - 2 borrows; ending one more retires it */
+	struct own_side *s = OWN_SIDE(c);
+	uint32_t b = s->free;
+	uint64_t served = s->rec[b].ek / OWN_EPOCH_STEP - 1;
+	s->rec[b].ek = UINT32_MAX - 1;
+	uint64_t base = 4 - served + ((UINT64_C(1) << 31) - 2);
+	assert_int_equal(own_borrows_taken(c), base);
+	mm_ref last = mm_borrow(c, a);
+	assert_int_equal(OWN_IDX(last.mm_w_), b);
+	assert_int_equal(own_borrows_taken(c), base + 1);
+	mm_end(c, last);
+	assert_int_equal(s->rec[b].ek, 0); /* retired */
+	assert_int_equal(own_borrows_taken(c), base + 1);
+	mm_ref next = mm_borrow(c, a);
+	assert_int_not_equal(OWN_IDX(next.mm_w_), b);
+	assert_int_equal(own_borrows_taken(c), base + 2);
+	mm_end(c, next);
+	mm_drop(c, a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +546,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(scopes_end_on_every_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_move_without_mm_move_is_caught, setup, teardown),
+		cmocka_unit_test_setup_teardown(borrows_are_counted_from_the_epochs, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
