@@ -47,5 +47,8 @@ const struct alloc_alias *alloc_aliases(size_t *count);
 /* Whether the plug-in behind a state of alloc_plugin can reset: its
  * table's reset is optional, and alloc_plugin.reset does nothing without. */
 bool alloc_plugin_resets(void *state);
+/* An address in the plug-in's own code (its alloc), so that the sampled
+ * split counts the plug-in's object as allocator. */
+uintptr_t alloc_plugin_code(void *state);
 
 #endif

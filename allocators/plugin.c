@@ -185,6 +185,12 @@ bool alloc_plugin_resets(void *state)
 	return p->ops->reset != NULL;
 }
 
+uintptr_t alloc_plugin_code(void *state)
+{
+	const struct plug *p = state;
+	return (uintptr_t)p->ops->alloc;
+}
+
 const struct alloc_ops alloc_plugin = {
 	.abi = ALLOC_ABI_CURRENT,
 	.name = "plugin",

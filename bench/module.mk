@@ -154,7 +154,7 @@ bench-exec: $(MMLAB) $(BENCH_BIN)/runner $(BENCH_BIN)/bt_malloc shims
 
 # check-figures: the sampled mutator / memory-management split against
 # callgrind's exact costs at depth 14, every model, within 5 points
-# (tools/check-figures.py; about 3 minutes under callgrind, so not part
+# (tools/check-figures.py; about 1.5 minutes under callgrind, so not part
 # of `make test`; docs/performance.md has its last results).
 CHECK_FIGURES_RUNS ?= 30
 check-figures: $(MMLAB)

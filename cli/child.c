@@ -237,6 +237,23 @@ int cli_child_failed(int status, const struct cli_limit *l, char *why, size_t le
 	return code;
 }
 
+int cli_child_result(pid_t pid, int fd, void *buf, size_t len, unsigned timeout, char *how,
+		     size_t howlen)
+{
+	struct cli_limit limit;
+	cli_limit_start(&limit, timeout);
+	size_t got = cli_read_limited(fd, buf, len, &limit);
+	close(fd);
+	int status = cli_wait(pid, &limit);
+	int code = cli_child_failed(status, &limit, how, howlen);
+	if (code != EXIT_OK)
+		return code;
+	if (got == len)
+		return EXIT_OK;
+	snprintf(how, howlen, "ended without its result");
+	return EXIT_RUN;
+}
+
 /* The last line of a child's messages, without its "mmlab: ". */
 static void last_line(const struct grow *g, char *out, size_t len)
 {
@@ -286,13 +303,13 @@ int child_run(const struct run_spec *s, enum mm_model model, struct stats *out, 
 				       s->alloc_options);
 		argv[n++] = "-a";
 		texts_ok &= texts[t] != NULL;
-	argv[n++] = texts[t++];
+		argv[n++] = texts[t++];
 	}
 	for (unsigned i = 0; i < s->meta->nparams; i++) {
 		texts[t] = cli_aprintf("%s=%" PRId64, s->meta->params[i].name, s->params[i]);
 		argv[n++] = "-p";
 		texts_ok &= texts[t] != NULL;
-	argv[n++] = texts[t++];
+		argv[n++] = texts[t++];
 	}
 	texts[t] = cli_aprintf("%" PRIu64, s->seed);
 	argv[n++] = "--seed";
@@ -356,8 +373,7 @@ int child_run(const struct run_spec *s, enum mm_model model, struct stats *out, 
 	char how[128];
 	code = cli_child_failed(status, &limit, how, sizeof how);
 	if (code != EXIT_OK) {
-		cli_error("the %s run %s%s", model_name,
-			  WIFSIGNALED(status) && !limit.expired ? "was " : "", how);
+		cli_error("the %s run %s%s", model_name, cli_was(how), how);
 		snprintf(why, whylen, "%s", how);
 		last_line(&got[1], why, whylen);
 		if (code != EXIT_USAGE)

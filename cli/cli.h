@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -137,9 +138,12 @@ int cli_once(struct cli_seen *seen, const struct option *longopts, int opt);
  * file reached both ways). */
 bool cli_same_file(const char *a, const char *b);
 
-/* After all options: resolve -p against the workload.  EXIT_OK or
- * EXIT_USAGE after printing the error. */
+/* After all options: resolve -p against the workload, and check
+ * MMLAB_SPLIT.  EXIT_OK or EXIT_USAGE after printing the error. */
 int spec_finish(struct run_spec *s);
+/* MMLAB_SPLIT=off: the run leaves the sampled split out (spec_finish has
+ * checked the value). */
+bool spec_split_off(void);
 
 /* The models' names, "manual, rc, ..." (for "known: ..." messages). */
 void cli_known_models(char *buf, size_t len);
@@ -193,6 +197,19 @@ int cli_wait(pid_t pid, struct cli_limit *l);
  * "killed by signal N (name)" in why, else its exit status, with "failed
  * with exit status N" in why when not 0. */
 int cli_child_failed(int status, const struct cli_limit *l, char *why, size_t len);
+/* What goes between a subject and such a phrase: "the run " "was " "killed
+ * by signal 9 (Killed)", but "the run " "timed out after 5 s". */
+static inline const char *cli_was(const char *why)
+{
+	return strncmp(why, "killed", 6) == 0 ? "was " : "";
+}
+/* After cli_fork_piped: read a child's fixed-size result (len bytes) from
+ * fd and close it, then reap the child, killed once timeout seconds (0:
+ * none) have passed.  EXIT_OK when the whole result came and the child
+ * exited 0; else EXIT_RUN, or the child's exit status, with how it ended
+ * in how: as cli_child_failed says it, or "ended without its result". */
+int cli_child_result(pid_t pid, int fd, void *buf, size_t len, unsigned timeout, char *how,
+		     size_t howlen);
 
 /* Run one model in a fresh child process and read its stats back.
  * EXIT_OK, or EXIT_RUN (EXIT_USAGE when the child refused its input)
@@ -200,10 +217,12 @@ int cli_child_failed(int status, const struct cli_limit *l, char *why, size_t le
 int child_run(const struct run_spec *s, enum mm_model model, struct stats *out, char *why,
 	      size_t whylen);
 
-/* Runs in children, as matrix and repeat make them (runs.c).  The
- * header: "WORKLOAD k=v..., seed N, HOW" and a blank line, flushed.
- * runs_checksums: the index of the first run that ran (ok), or -1; *same
- * tells whether every run that ran saw its checksum. */
+/* Runs in children, as matrix and repeat make them (runs.c).
+ * runs_workload: "WORKLOAD k=v..." with no newline.  The header: that,
+ * ", seed N, HOW" and a blank line, flushed.  runs_checksums: the index of
+ * the first run that ran (ok), or -1; *same tells whether every run that
+ * ran saw its checksum. */
+void runs_workload(const struct run_spec *s);
 void runs_header(const struct run_spec *s, const char *how);
 int runs_checksums(const struct stats *runs, const bool *ok, unsigned n, bool *same);
 

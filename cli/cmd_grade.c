@@ -9,12 +9,10 @@
 #include <getopt.h>
 #include <glob.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "allocators/builtin.h"
@@ -117,17 +115,9 @@ static int run_step(const struct job *j, struct outcome *o)
 		child(j, fds[1]);
 	}
 	close(fds[1]);
-	struct cli_limit limit;
-	cli_limit_start(&limit, j->timeout);
-	size_t got = cli_read_limited(fds[0], o, sizeof *o, &limit);
-	close(fds[0]);
-	int status = cli_wait(pid, &limit);
-	char how[128];
-	int code = cli_child_failed(status, &limit, how, sizeof how);
-	if (code != EXIT_OK || got != sizeof *o) {
-		snprintf(o->err, sizeof o->err, "the plug-in %s%s",
-			 code != EXIT_OK && WIFSIGNALED(status) && !limit.expired ? "was " : "",
-			 code != EXIT_OK ? how : "ended the replay without a result");
+	char how[160];
+	if (cli_child_result(pid, fds[0], o, sizeof *o, j->timeout, how, sizeof how) != EXIT_OK) {
+		snprintf(o->err, sizeof o->err, "the plug-in %s%s", cli_was(how), how);
 		return -1;
 	}
 	if (o->rc != 0)

@@ -305,10 +305,7 @@ static void grid_header(const struct run_spec *specs, unsigned nw, unsigned na)
 		return;
 	}
 	for (unsigned w = 0; w < nw; w++) {
-		const struct run_spec *s = &specs[w * na];
-		printf("%s", s->meta->name);
-		for (unsigned i = 0; i < s->meta->nparams; i++)
-			printf(" %s=%" PRId64, s->meta->params[i].name, s->params[i]);
+		runs_workload(&specs[w * na]);
 		printf("\n");
 	}
 	printf("seed %" PRIu64 ", each run in a fresh process\n\n", specs[0].seed);

@@ -17,7 +17,7 @@ static const char usage[] =
 	"usage: mmlab plot [options] DUMP... -o DIR\n"
 	"\n"
 	"Write SVG charts of stats dumps into DIR (made if missing): pauses.svg (the\n"
-	"pause-time quantiles on a log scale), timeline.svg (live, footprint and RSS\n"
+	"pause-time histogram, log2 buckets), timeline.svg (live, footprint and RSS\n"
 	"over time), mmu.svg (the MMU curves overlaid), bars.svg (throughput, p99\n"
 	"pause and peak footprint per model and allocator) and timespace.svg (a\n"
 	"sweep's time and memory relative to manual at each heap multiple).  A DUMP\n"

@@ -6,11 +6,9 @@
  * One emitter writes the table and the JSON. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "replay/replay.h"
@@ -93,18 +91,11 @@ static int replay_one(const struct job *j, const char *path, const struct trace 
 		child(j, t, fds[1]);
 	}
 	close(fds[1]);
-	struct cli_limit limit;
-	cli_limit_start(&limit, j->spec->timeout);
-	size_t got = cli_read_limited(fds[0], o, sizeof *o, &limit);
-	close(fds[0]);
-	int status = cli_wait(pid, &limit);
-	char how[128];
-	int code = cli_child_failed(status, &limit, how, sizeof how);
-	if (code != EXIT_OK || got != sizeof *o) {
-		cli_error("%s: the replay on %s %s%s", path, j->spec->alloc->name,
-			  code != EXIT_OK && WIFSIGNALED(status) && !limit.expired ? "was " : "",
-			  code != EXIT_OK ? how : "ended without its result");
-		snprintf(o->err, sizeof o->err, "%s", code != EXIT_OK ? how : "no result");
+	char how[160];
+	if (cli_child_result(pid, fds[0], o, sizeof *o, j->spec->timeout, how, sizeof how) !=
+	    EXIT_OK) {
+		cli_error("%s: the replay on %s %s%s", path, j->spec->alloc->name, cli_was(how), how);
+		snprintf(o->err, sizeof o->err, "%s", how);
 		return EXIT_RUN;
 	}
 	if (o->rc != 0) {

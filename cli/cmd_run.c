@@ -91,16 +91,6 @@ static void run_doc(struct emitter *e, const void *st)
 static int run_here(const struct run_spec *sp, enum probe_level probes, const char *record_path,
 		    struct cli_out *out, FILE *pause_log);
 
-/* MMLAB_SPLIT: unset, "on" or "off"; 1 for off, 0 for on, -1 when it is
- * something else. */
-static int split_off(void)
-{
-	const char *v = getenv("MMLAB_SPLIT");
-	if (v == NULL || strcmp(v, "on") == 0)
-		return 0;
-	return strcmp(v, "off") == 0 ? 1 : -1;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -195,10 +185,6 @@ int cmd_run(int argc, char **argv)
 		cli_error("--pause-log names the file of --json or --record: give each its own file");
 		return EXIT_USAGE;
 	}
-	if (split_off() < 0) {
-		cli_error("MMLAB_SPLIT: '%s' is not on or off", getenv("MMLAB_SPLIT"));
-		return EXIT_USAGE;
-	}
 	if (repeat > 0)
 		return repeat_run(&spec, repeat);
 	int pre = preload_select(spec.alloc, argc, argv);
@@ -234,7 +220,7 @@ int cmd_run(int argc, char **argv)
 		char why[128];
 		int rc = cli_child_failed(status, &limit, why, sizeof why);
 		if (rc == EXIT_RUN && (limit.expired || WIFSIGNALED(status)))
-			cli_error("the run %s%s", limit.expired ? "" : "was ", why);
+			cli_error("the run %s%s", cli_was(why), why);
 		/* our copy of the output: a child that committed renamed the
 		 * file aside into place, one that failed left it to drop */
 		cli_out_discard(&out);
@@ -276,7 +262,7 @@ static int run_here(const struct run_spec *sp, enum probe_level probes, const ch
 		.pause_log = pause_log,
 		.model_options = spec.model_options,
 		.heap_limit = spec.heap_limit,
-		.no_split = split_off() == 1,
+		.no_split = spec_split_off(),
 	};
 	char *record_opts = NULL;
 	if (record_path != NULL && run_record_attach(&spec, record_path, &ses, &record_opts) != EXIT_OK)

@@ -42,7 +42,9 @@ static const char usage[] =
 	"  -h, --help              show this help\n"
 	"\n"
 	"Exit status: 0 ok (a multiple that reaches its heap limit is a row, not a\n"
-	"failure), 1 checksums differ, 2 bad input, 3 the reference run failed.\n";
+	"failure), 1 checksums differ, 2 bad input (a --json FILE that cannot be\n"
+	"written is refused before any run), 3 the reference run or a multiple failed\n"
+	"otherwise, or the output could not be written (a full disk).\n";
 
 enum { OPT_MULTIPLES = OPT_FIRST_LOCAL };
 enum { SWEEP_MAX = 16 };
@@ -270,13 +272,21 @@ int cmd_sweep(int argc, char **argv)
 			bool same = x->checksum == r0->checksum;
 			w->ran = true;
 			w->status = same ? "ok" : "checksum differs";
-			if (!json_only)
-				printf("%8.2f  %10.1f M  %8.3f s  %9.2f  %10.1f M  %9.2f  %11" PRIu64
+			if (!json_only) {
+				/* the ratios the JSON holds: "-" where one is unknown */
+				struct emit_value tr = ratio(x, r0, STATS_F_wall_s),
+						  rr = ratio(x, r0, STATS_F_peak_rss_bytes);
+				char tbuf[32] = "-", rbuf[32] = "-";
+				if (tr.known)
+					snprintf(tbuf, sizeof tbuf, "%.2f", tr.f);
+				if (rr.known)
+					snprintf(rbuf, sizeof rbuf, "%.2f", rr.f);
+				printf("%8.2f  %10.1f M  %8.3f s  %9s  %10.1f M  %9s  %11" PRIu64
 				       "  %s\n",
-				       mult[i], (double)s.heap_limit / 1048576.0, x->wall_s,
-				       x->wall_s / r0->wall_s, (double)x->peak_rss_bytes / 1048576.0,
-				       (double)x->peak_rss_bytes / (double)r0->peak_rss_bytes,
-				       x->collections, same ? "ok" : "CHECKSUM DIFFERS");
+				       mult[i], (double)s.heap_limit / 1048576.0, x->wall_s, tbuf,
+				       (double)x->peak_rss_bytes / 1048576.0, rbuf, x->collections,
+				       same ? "ok" : "CHECKSUM DIFFERS");
+			}
 			if (!same)
 				rc = EXIT_CHECK;
 		}

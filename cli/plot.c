@@ -693,8 +693,9 @@ static void draw_bars(FILE *f, const struct plot_set *set)
 
 /* The time-space curve of each sweep: two panels over the heap multiple,
  * gc's wall time over manual's, and gc's peak RSS (solid) and peak
- * footprint (dashed, when measured) over manual's.  A multiple that did
- * not run is a cross on the x axis; y = 1 is manual. */
+ * footprint (dashed, when measured) over manual's.  A multiple whose row
+ * is not ok (it did not run, or its checksum differed) is a cross on the
+ * x axis, not a point; y = 1 is manual. */
 static void sweep_marks(FILE *f, const struct plot_sweep *w, unsigned fig, const char *color,
 			const char *dash, const struct scale *x, const struct scale *y)
 {
@@ -702,8 +703,10 @@ static void sweep_marks(FILE *f, const struct plot_sweep *w, unsigned fig, const
 	bool any = false;
 	for (unsigned k = 0; k < w->n; k++) {
 		const struct dump_sweep_row *r = &w->row[k];
-		double v = fig == 0 ? r->relative_time : fig == 1 ? r->relative_rss
-								  : r->relative_footprint;
+		double v = !r->ok     ? NAN
+			   : fig == 0 ? r->relative_time
+			   : fig == 1 ? r->relative_rss
+				      : r->relative_footprint;
 		if (!isnan(v) && !any) {
 			fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
 				color, dash);
@@ -718,12 +721,14 @@ static void sweep_marks(FILE *f, const struct plot_sweep *w, unsigned fig, const
 		fputs("\"/>\n", f);
 	for (unsigned k = 0; k < w->n; k++) {
 		const struct dump_sweep_row *r = &w->row[k];
-		double v = fig == 0 ? r->relative_time : fig == 1 ? r->relative_rss
-								  : r->relative_footprint;
+		double v = !r->ok     ? NAN
+			   : fig == 0 ? r->relative_time
+			   : fig == 1 ? r->relative_rss
+				      : r->relative_footprint;
 		if (!isnan(v) && fig < 2)
 			fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>\n",
 				num(a, at(x, r->multiple)), num(b, at(y, v)), color);
-		if (r->run < 0 && fig < 2) {
+		if (!r->ok && fig < 2) {
 			double px = at(x, r->multiple), py = y->p0;
 			char style[64];
 			snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"2\"", color);
@@ -789,7 +794,7 @@ static void draw_timespace(FILE *f, const struct plot_set *set)
 		text_at(f, ML + 14, ly, "start", "", set->sweep[s].label);
 	}
 	text_at(f, ML, ly, "start", " fill=\"#606060\"",
-		"a cross on the x axis: that multiple did not run (heap limit reached)");
+		"a cross on the x axis: that multiple did not finish (heap limit reached, or failed)");
 	svg_end(f);
 }
 

@@ -9,11 +9,16 @@
 
 #include "cli.h"
 
-void runs_header(const struct run_spec *s, const char *how)
+void runs_workload(const struct run_spec *s)
 {
 	printf("%s", s->meta->name);
 	for (unsigned i = 0; i < s->meta->nparams; i++)
 		printf(" %s=%" PRId64, s->meta->params[i].name, s->params[i]);
+}
+
+void runs_header(const struct run_spec *s, const char *how)
+{
+	runs_workload(s);
 	printf(", seed %" PRIu64 ", %s\n\n", s->seed, how);
 	cli_stdout_flush();
 }

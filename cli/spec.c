@@ -257,11 +257,30 @@ static int set_param(struct run_spec *s, const char *text)
 	return EXIT_OK;
 }
 
+/* MMLAB_SPLIT: unset, "on" or "off"; 1 for off, 0 for on, -1 when it is
+ * something else. */
+static int split_env(void)
+{
+	const char *v = getenv("MMLAB_SPLIT");
+	if (v == NULL || strcmp(v, "on") == 0)
+		return 0;
+	return strcmp(v, "off") == 0 ? 1 : -1;
+}
+
+bool spec_split_off(void)
+{
+	return split_env() == 1;
+}
+
 int spec_finish(struct run_spec *s)
 {
 	for (unsigned i = 0; i < s->nparam_args; i++)
 		if (set_param(s, s->param_args[i]) != EXIT_OK)
 			return EXIT_USAGE;
+	if (split_env() < 0) { /* checked here, before matrix or sweep start a child */
+		cli_error("MMLAB_SPLIT: '%s' is not on or off", getenv("MMLAB_SPLIT"));
+		return EXIT_USAGE;
+	}
 	return EXIT_OK;
 }
 

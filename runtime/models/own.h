@@ -32,10 +32,10 @@
 #include "runtime/api/mm_caps.h"
 
 /* A shared borrow taken through another (mm_get) is not counted on its
- * object's entry: its parent cannot end first, so the chain's first borrow
- * (mm_borrow or mm_upgrade, which count) keeps the whole chain's objects
- * from being borrowed mutably, moved or dropped; each borrow still has its
- * record.  The ASan build counts them too, since its payload poisoning
+ * object's header: its parent cannot end first, so the chain's first
+ * borrow (mm_borrow or mm_upgrade, which count) keeps the whole chain's
+ * objects from being borrowed mutably, moved or dropped; each borrow still
+ * has its record.  The ASan build counts them too, since its payload poisoning
  * follows the count. */
 #ifdef OWN_POISON
 static const bool own_count_kids = true;
@@ -77,10 +77,11 @@ typedef struct {
  * (drop, move) is allowed while it is borrowed. */
 
 /* The entry of a handle that owns a live object (state LOOSE) at the
- * address it carries, which nobody borrows: three compares, the object's
- * read only once the entry vouches for the address; or a panic naming the
- * rule broken (rule and action as for own_borrowed). */
-OWN_INLINE struct own_entry *own_owner(struct mm_ctx *c, mm_own o, const char *rule,
+ * address it carries, which nobody borrows (any shared borrow may be live
+ * when shared is set): three compares, the object's read only once the
+ * entry vouches for the address; or a panic naming the rule broken (rule
+ * and action as for own_borrowed). */
+OWN_INLINE struct own_entry *own_owner(struct mm_ctx *c, mm_own o, bool shared, const char *rule,
 				       const char *action, const char *f, int l)
 {
 	uint32_t idx = OWN_IDX(o.mm_w_);
@@ -88,7 +89,7 @@ OWN_INLINE struct own_entry *own_owner(struct mm_ctx *c, mm_own o, const char *r
 		own_bad_index(c, idx, f, l);
 	struct own_entry *e = &OWN_TAB(c)[idx];
 	if (__builtin_expect(OWN_META_KEY(e->meta) != OWN_META(OWN_GEN(o.mm_w_), 0, OWN_LOOSE) ||
-				     e->obj != o.mm_p_ || OWN_BORROW(o.mm_p_) != 0,
+				     e->obj != o.mm_p_ || (!shared && OWN_BORROW(o.mm_p_) != 0),
 			     0))
 		own_not_owner(c, o.mm_w_, o.mm_p_, rule, action, f, l);
 	return e;
@@ -140,8 +141,7 @@ OWN_INLINE struct mm_hdr *own_lent(struct mm_ctx *c, uint64_t w, bool mut, const
 }
 
 /* End the live borrow w of object h: its record's epoch moves on.  Only
- * what the borrow counted on the object's entry is uncounted
- * (own_count_kids). */
+ * what the borrow counted on the object is uncounted (own_count_kids). */
 OWN_INLINE void own_unlend(struct mm_ctx *c, uint64_t w, struct mm_hdr *h, bool mut,
 			   const char *f, int l)
 {
@@ -227,7 +227,7 @@ OWN_INLINE void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 {
 	if (OWN_IDX(o.mm_w_) == 0)
 		return;
-	own_owner(c, o, "drop while borrowed", "drop", f, l);
+	own_owner(c, o, false, "drop while borrowed", "drop", f, l);
 	mm_pause_begin(c, PROBE_PAUSE_DROP);
 	mm_note_peak(c);
 	c->free_tree(c, (uintptr_t)o.mm_p_, f, l);
@@ -237,16 +237,7 @@ OWN_INLINE void mm_drop_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 OWN_INLINE mm_ref mm_borrow_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 	MM_REQUIRES(o) MM_ACQUIRES_SHARED(MM_BORROW_CAP(o))
 {
-	uint32_t idx = OWN_IDX(o.mm_w_);
-	if (__builtin_expect(idx >= c->m_cap, 0))
-		own_bad_index(c, idx, f, l);
-	struct own_entry *e = &OWN_TAB(c)[idx];
-	if (__builtin_expect(e->gen != OWN_GEN(o.mm_w_), 0))
-		own_use_after_drop(c, o.mm_w_, f, l);
-	if (__builtin_expect(e->state != OWN_LOOSE, 0))
-		own_use_after_move(c, f, l);
-	if (__builtin_expect(e->obj != o.mm_p_, 0))
-		own_not_owner(c, o.mm_w_, o.mm_p_, "shared XOR mutable", "borrow", f, l);
+	own_owner(c, o, true, "shared XOR mutable", "borrow", f, l);
 	own_share(c, o.mm_p_, f, l);
 	return own_ref(own_lend(c, o.mm_p_, 0, 0));
 }
@@ -254,7 +245,7 @@ OWN_INLINE mm_ref mm_borrow_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 OWN_INLINE mm_mut mm_borrow_mut_at(struct mm_ctx *c, mm_own o, const char *f, int l)
 	MM_REQUIRES(o) MM_ACQUIRES(MM_BORROW_CAP(o))
 {
-	own_owner(c, o, "shared XOR mutable", "mutably borrow", f, l);
+	own_owner(c, o, false, "shared XOR mutable", "mutably borrow", f, l);
 	own_lend_mut(c, o.mm_p_);
 	return own_mut(own_lend(c, o.mm_p_, OWN_KIND_MUT, 0));
 }
@@ -280,7 +271,7 @@ OWN_INLINE void own_move_in(struct mm_ctx *c, struct mm_hdr *ph, unsigned slot, 
 {
 	own_check_slot(c, ph, slot, false, f, l);
 	if (OWN_IDX(child.mm_w_) != 0)
-		own_owner(c, child, "move while borrowed", "move", f, l)->state = OWN_HELD;
+		own_owner(c, child, false, "move while borrowed", "move", f, l)->state = OWN_HELD;
 	struct mm_hdr **s = &own_slots(ph)[slot];
 	struct mm_hdr *old = *s;
 	*s = OWN_IDX(child.mm_w_) != 0 ? child.mm_p_ : NULL;
@@ -305,7 +296,7 @@ OWN_INLINE void mm_set_owned_at(struct mm_ctx *c, mm_own p, unsigned slot, mm_ow
 				const char *f, int l)
 	MM_REQUIRES(p) MM_EXCLUDES(MM_BORROW_CAP(p)) MM_RELEASES(child)
 {
-	own_owner(c, p, "shared XOR mutable", "write through the owner of", f, l);
+	own_owner(c, p, false, "shared XOR mutable", "write through the owner of", f, l);
 	if (__builtin_expect(OWN_IDX(child.mm_w_) == OWN_IDX(p.mm_w_), 0))
 		own_self_move(c, f, l);
 	own_move_in(c, p.mm_p_, slot, child, f, l);
@@ -408,10 +399,11 @@ OWN_INLINE void *mm_data_mut_at(struct mm_ctx *c, mm_mut m, const struct mm_type
 	return (char *)own_slots(h) + (size_t)t->nslots * sizeof(void *);
 }
 
-/* Sharing (mm.h), for the workloads that share (lru-cache, web-requests): a share is a shared borrow
- * counted on the entry and not tied to the borrow it was taken through,
- * so it may outlive that one; while any share is held the owner cannot
- * drop, move or mutably borrow the object.  mm_unshare ends it. */
+/* Sharing (mm.h), for the workloads that share (lru-cache,
+ * web-requests): a share is a shared borrow counted on its object and not
+ * tied to the borrow it was taken through, so it may outlive that one;
+ * while any share is held the owner cannot drop, move or mutably borrow
+ * the object.  mm_unshare ends it. */
 typedef mm_ref mm_shared;
 
 OWN_INLINE mm_shared mm_share_at(struct mm_ctx *c, mm_ref r, const char *f, int l)

@@ -82,11 +82,11 @@ tree_free_walk(struct mm_ctx *c, uintptr_t root, const struct mm_type *types, ui
 		struct own_entry *e = NULL;
 		struct mm_hdr *h = tree_obj(node);
 		if (kind == TREE_OWN) {
-			/* the root is checked by the drop; every other node here */
+			/* no node freed may be borrowed (the root passes twice) */
 			own_check_unborrowed(c, h, f, l);
 			e = OWN_ENTRY_OF(c, h);
 		}
-		/* own keeps the allocating site in the type word's high half */
+		/* own keeps the borrow count in the type word's high half */
 		const struct mm_type *t =
 			&types[ntypes == 1 ? 0 : kind == TREE_OWN ? OWN_TYPE_OF(h) : h->type];
 		const tree_word *s = (const tree_word *)(void *)(h + 1);

@@ -402,11 +402,10 @@ static int note_object(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
-int psym_load(struct psym_map *m)
+void psym_load(struct psym_map *m)
 {
 	m->n = 0;
 	dl_iterate_phdr(note_object, m);
-	return 0;
 }
 
 static void drop_symbols(struct psym_object *o)

@@ -61,9 +61,9 @@ struct psym_hit {
 	const char *before, *after;
 };
 
-/* List the loaded objects, with no symbols yet: 0, or -1 (the map is then
- * empty). */
-int psym_load(struct psym_map *m);
+/* List the loaded objects, with no symbols yet (no file is opened and
+ * nothing allocated, so it cannot fail). */
+void psym_load(struct psym_map *m);
 /* Read the symbols of o (one of m's objects) unless already read: 0, or
  * -1 when no memory (o then has none).  An object whose file cannot be
  * read (the vdso) has no symbols: 0. */

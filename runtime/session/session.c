@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "allocators/builtin.h"
 #include "runtime/models/model.h"
 #include "runtime/probes/log_csv.h"
 #include "runtime/probes/probe_alloc.h"
@@ -43,6 +44,19 @@ static void fill(const struct mm_ctx *c, uint64_t wall_ns, uint64_t cpu_ns, uint
 	}
 	if (c->model->counts_borrows)
 		STATS_SET(r, borrows, c->borrows);
+}
+
+/* An address in the allocator plug-in's code when one serves the run
+ * (under --heap-limit, behind the limiter), else 0: for the split. */
+static uintptr_t plugin_code(const struct mm_ctx *c)
+{
+	const struct alloc_ops *a = c->alloc;
+	void *state = c->alloc_state;
+	if (a == &heap_limit_ops) {
+		a = c->limiter.inner;
+		state = c->limiter.inner_state;
+	}
+	return a == &alloc_plugin ? alloc_plugin_code(state) : 0;
 }
 
 /* A peak: exact from the allocator when it keeps it, and in any case the
@@ -265,7 +279,7 @@ enum session_status session_run(const struct session *s, struct stats *out, char
 				if (probe_pause_class((enum probe_pause)k) == PROBE_CASCADE)
 					cascades += out->kinds[k].count;
 			stats_set_u64(r, STATS_F_cascades, cascades);
-			split_fill(&prof, s->alloc, !model->takes_allocator, r);
+			split_fill(&prof, s->alloc, plugin_code(&c), !model->takes_allocator, r);
 			stats_set_u64(r, STATS_F_probe_bytes, r->probe_bytes + prof_bytes(&prof));
 			stats_set_u64(r, STATS_F_cpu_pause_count, rec->cpu_count);
 			stats_set_f64(r, STATS_F_cpu_pause_wall_s, (double)rec->cpu_wall_ns / 1e9);

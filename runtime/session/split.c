@@ -84,11 +84,12 @@ static const char *const model_files[] = {
 static const char *const model_prefix[] = {
 	"mm_", "tree_free", "tree_reverse_free", "own_", "gc_model_", "rc_", NULL,
 };
-/* the teaching allocators and their shared parts (allocators/) */
+/* the teaching allocators and their shared parts (allocators/), and the
+ * --heap-limit wrapper that every allocation passes through */
 static const char *const alloc_files[] = {
 	"book.c", "buddy.c", "bump.c", "freelist.c", "large.c", "pages.c", "segfit.c", "segfits.c",
 	"simpleseg.c", "blocks.c", "plugin.c", "system.c", "alloc_stats.c", "sys_backend.c",
-	"sys_glibc.c", "sys_jemalloc.c", "sys_mimalloc.c", "sys_tcmalloc.c", NULL,
+	"sys_glibc.c", "sys_jemalloc.c", "sys_mimalloc.c", "sys_tcmalloc.c", "heap_limit.c", NULL,
 };
 static const char *const alloc_prefix[] = {
 	"pages_", "large_", "blocks_", "book_", "alloc_", "sys_", NULL,
@@ -173,7 +174,7 @@ static enum split_bucket in_libc(const struct psym_hit *h)
  * functions must be looked at. */
 enum { BY_LIBC = SPLIT_NBUCKETS, BY_MMLAB };
 
-static int object_rule(const struct psym_object *o, const struct psym_object *alloc_obj)
+static int object_rule(const struct psym_object *o, const struct psym_object *plugin_obj)
 {
 	const char *base = base_name(o->path);
 	if (strstr(base, "vdso") != NULL)
@@ -183,8 +184,8 @@ static int object_rule(const struct psym_object *o, const struct psym_object *al
 	if (strstr(base, "jemalloc") || strstr(base, "mimalloc") || strstr(base, "tcmalloc") ||
 	    strncmp(base, "libasan", 7) == 0)
 		return SPLIT_ALLOCATOR; /* the malloc that serves the process (ASan's too) */
-	if (o == alloc_obj && o->path[0] != '\0')
-		return SPLIT_ALLOCATOR; /* a plug-in */
+	if (o == plugin_obj)
+		return SPLIT_ALLOCATOR; /* a plug-in, whole */
 	if (strncmp(base, "libc.so", 7) == 0)
 		return BY_LIBC;
 	if (o->path[0] == '\0')
@@ -210,6 +211,7 @@ struct split_work {
 	signed char rule[PSYM_MAX_OBJECTS];
 	const struct alloc_ops *alloc;
 	const struct psym_object *alloc_obj;
+	uintptr_t plugin_code;
 	const char *alloc_file;
 	bool alloc_file_known;
 	unsigned memo_used;
@@ -285,12 +287,13 @@ static int classify(struct split_work *w, uintptr_t pc)
 static int count_samples(struct split_work *w, const uintptr_t *pcs, uint32_t n,
 			 uint64_t count[SPLIT_NBUCKETS])
 {
-	if (psym_load(&w->map) != 0)
-		return -1;
+	psym_load(&w->map);
 	if (w->alloc != NULL)
 		w->alloc_obj = psym_object_of(&w->map, (uintptr_t)w->alloc->alloc);
+	const struct psym_object *plugin_obj =
+		w->plugin_code ? psym_object_of(&w->map, w->plugin_code) : NULL;
 	for (unsigned i = 0; i < w->map.n; i++)
-		w->rule[i] = (signed char)object_rule(&w->map.obj[i], w->alloc_obj);
+		w->rule[i] = (signed char)object_rule(&w->map.obj[i], plugin_obj);
 	int rc = 0;
 	for (uint32_t i = 0; i < n && rc == 0; i++) {
 		int b = classify(w, pcs[i]);
@@ -303,8 +306,8 @@ static int count_samples(struct split_work *w, const uintptr_t *pcs, uint32_t n,
 	return rc;
 }
 
-void split_fill(const struct prof *p, const struct alloc_ops *alloc, bool collected,
-		struct stats_results *r)
+void split_fill(const struct prof *p, const struct alloc_ops *alloc, uintptr_t plugin_code,
+		bool collected, struct stats_results *r)
 {
 	uint32_t n = atomic_load(&p->n);
 	if (p->pcs == NULL || n == 0)
@@ -313,6 +316,7 @@ void split_fill(const struct prof *p, const struct alloc_ops *alloc, bool collec
 	if (w == NULL)
 		return;
 	w->alloc = alloc;
+	w->plugin_code = plugin_code;
 	uint64_t count[SPLIT_NBUCKETS] = { 0 };
 	int rc = count_samples(w, p->pcs, n, count);
 	probe_mem_unmap(w, sizeof *w);

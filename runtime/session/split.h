@@ -31,11 +31,13 @@ enum split_bucket {
 
 /* Sort the profile's samples into the record's shares; alloc is the
  * allocator the models called (NULL: the process's malloc), whose code
- * counts as allocator wherever it lives; collected: the model's memory
+ * counts as allocator wherever it lives; plugin_code, when not 0, is an
+ * address in a loaded plug-in, whose object counts as allocator whole
+ * (alloc is then mmlab's shim to it); collected: the model's memory
  * comes from a collector (gc), whose allocation and system calls are the
  * collector's.  Leaves the shares unknown when there are no samples or
  * no memory to read the symbols. */
-void split_fill(const struct prof *p, const struct alloc_ops *alloc, bool collected,
-		struct stats_results *r);
+void split_fill(const struct prof *p, const struct alloc_ops *alloc, uintptr_t plugin_code,
+		bool collected, struct stats_results *r);
 
 #endif

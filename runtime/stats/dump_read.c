@@ -287,9 +287,15 @@ static int read_json(const char *name, json_t *root, enum dump_format want, stru
 			if (strcmp(json_string_value(schema), kinds[k].schema) == 0)
 				f = (enum dump_format)k;
 		if (f == DUMP_ANY) {
-			fail(err, errlen, "%s: an %s document; this mmlab reads %s, %s, %s, %s and %s",
-			     name, json_string_value(schema), kinds[0].schema, kinds[1].schema,
-			     kinds[2].schema, kinds[3].schema, kinds[4].schema);
+			char known[256] = "";
+			for (unsigned k = 0, at = 0; k < MMLAB_KINDS && at < sizeof known; k++)
+				at += (unsigned)snprintf(known + at, sizeof known - at, "%s%s",
+							 k == 0		      ? ""
+							 : k + 1 < MMLAB_KINDS ? ", "
+									       : " and ",
+							 kinds[k].schema);
+			fail(err, errlen, "%s: an %s document; this mmlab reads %s", name,
+			     json_string_value(schema), known);
 			json_decref(root);
 			return -1;
 		}

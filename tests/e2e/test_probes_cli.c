@@ -52,21 +52,30 @@ static void levels_show_in_the_json(void **state)
 	assert_true(json_array_size(need(need(need(j, "timeline"), "points"), "rows")) >= 1);
 	json_decref(j);
 
-	j = run_json(MMLAB("run", "-m", "manual", "-p", "depth=10", "--probes", "full", "--json",
-			   "-"));
-	res = need(j, "results");
-	assert_string_equal(need_str(need(j, "config"), "probes"), "full");
-	assert_true(json_is_number(need(res, "alloc_s")));
-	assert_true(need_num(res, "alloc_s") < need_num(res, "wall_s"));
 	/* mm_s is the timed split (pauses plus allocation calls) below 50
-	 * samples, the sampled one from there on (stats_derive) */
-	if (need_u64(res, "split_samples") < 50)
-		assert_true(need_num(res, "mm_s") >= need_num(res, "pause_total_s"));
-	else
-		assert_true(fabs(need_num(res, "mm_s") -
-				 need_num(res, "wall_s") * need_num(res, "mm_share")) <=
-			    1e-6 * need_num(res, "wall_s"));
-	json_decref(j);
+	 * samples, the sampled one from there on (stats_derive); depth 10
+	 * gives tens of samples, depth 16 hundreds (the profile's timer runs
+	 * on wall-clock time, so a busy machine gives more), and each run
+	 * checks the formula its count calls for */
+	static const char *const depths[] = { "depth=10", "depth=16" };
+	for (unsigned d = 0; d < 2; d++) {
+		j = run_json(MMLAB("run", "-m", "manual", "-p", depths[d], "--probes", "full",
+				   "--json", "-"));
+		res = need(j, "results");
+		assert_string_equal(need_str(need(j, "config"), "probes"), "full");
+		assert_true(json_is_number(need(res, "alloc_s")));
+		double wall = need_num(res, "wall_s");
+		assert_true(need_num(res, "alloc_s") < wall);
+		uint64_t samples = need_u64(res, "split_samples");
+		double want = samples < 50 ? need_num(res, "pause_total_s") + need_num(res, "alloc_s")
+					   : wall * need_num(res, "mm_share");
+		if (fabs(need_num(res, "mm_s") - want) > 1e-6 * wall)
+			fail_msg("%s: %llu samples, mm_s %.9g, want %.9g", depths[d],
+				 (unsigned long long)samples, need_num(res, "mm_s"), want);
+		if (d == 1 && samples < 50)
+			fail_msg("depth 16 took only %llu samples", (unsigned long long)samples);
+		json_decref(j);
+	}
 
 	/* gc: Boehm's collections are the pauses; no requested bytes */
 	j = run_json(MMLAB("run", "-m", "gc", "-p", "depth=12", "--json", "-"));

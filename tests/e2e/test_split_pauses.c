@@ -134,7 +134,8 @@ static void split_shares_add_up(void **state)
 
 /* MMLAB_SPLIT=off (what bench-probes compares to measure the split's
  * cost): the other probes still run, the split's figures are null; any
- * other value than on or off is one line and exit status 2. */
+ * other value than on or off is one line and exit status 2, under run
+ * and under matrix (before any child). */
 static void the_split_can_be_left_out(void **state)
 {
 	(void)state;
@@ -143,6 +144,8 @@ static void the_split_can_be_left_out(void **state)
 					      "-"));
 	assert_int_equal(setenv("MMLAB_SPLIT", "sometimes", 1), 0);
 	struct cmd_result r = cmd_run(MMLAB("run", "-q", "-m", "manual", "-p", "depth=6"));
+	/* matrix refuses it once, before it starts a child for each row */
+	struct cmd_result mx = cmd_run(MMLAB("matrix", "-p", "depth=6"));
 	assert_int_equal(unsetenv("MMLAB_SPLIT"), 0); /* before any assertion can fail */
 	assert_int_equal(off.status, 0);
 	json_t *j = need_json(off.out, strlen(off.out));
@@ -156,6 +159,11 @@ static void the_split_can_be_left_out(void **state)
 	assert_int_equal(count_lines(r.err), 1);
 	assert_non_null(strstr(r.err, "MMLAB_SPLIT"));
 	cmd_free(&r);
+	assert_int_equal(mx.status, 2);
+	assert_int_equal(count_lines(mx.err), 1);
+	assert_string_equal(mx.out, "");
+	assert_non_null(strstr(mx.err, "MMLAB_SPLIT"));
+	cmd_free(&mx);
 }
 
 static void pauses_have_cpu_time(void **state)
